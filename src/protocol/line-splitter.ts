@@ -52,7 +52,9 @@ export class LineSplitter {
 
   /** Feeds one chunk of the stream. */
   push(chunk: Uint8Array): void {
-    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.#atStart && buf.length > 0) {
       buf = this.#skipBom(buf);
     }
@@ -77,7 +79,8 @@ export class LineSplitter {
     this.#atStart = false;
     this.#tail = [];
     this.#tailBytes = 0;
-    if (pending[0] === 0xef && pending[1] === 0xbb && pending[2] === 0xbf) return pending.subarray(3);
+    if (pending[0] === 0xef && pending[1] === 0xbb && pending[2] === 0xbf)
+      return pending.subarray(3);
     return pending;
   }
 
@@ -94,7 +97,9 @@ export class LineSplitter {
   }
 
   #overflow(lastPiece: Buffer): void {
-    const head = Buffer.concat([...this.#tail, lastPiece]).subarray(0, 200).toString('utf8');
+    const head = Buffer.concat([...this.#tail, lastPiece])
+      .subarray(0, 200)
+      .toString('utf8');
     this.#tail = [];
     this.#tailBytes = 0;
     this.#discarding = true;
@@ -124,7 +129,9 @@ export class LineSplitter {
     while (end > 0 && line[end - 1] === CR) end--;
     if (end === 0) return;
     if (end > this.#maxLineBytes) {
-      this.#sink.error(new LineTooLongError(this.#maxLineBytes, line.subarray(0, 200).toString('utf8')));
+      this.#sink.error(
+        new LineTooLongError(this.#maxLineBytes, line.subarray(0, 200).toString('utf8')),
+      );
       return;
     }
     this.#sink.line(line.toString('utf8', 0, end));

@@ -1,0 +1,114 @@
+/**
+ * String encodings of ARI values (PROTOCOL.md §2.2–§2.4).
+ *
+ * - smart (1.9.0+): only `|` `%` `+` CR LF are percent-encoded; everything else stays raw.
+ * - old (backward-compatible, URL-form style): `encodeURIComponent`, then `%20` → `+`.
+ * Both map `null` → `#` and `""` → `$`; a whole-token `#`/`$` string is escaped.
+ */
+import { ProtocolError } from './errors.js';
+
+/** Which string encoding a field uses. */
+export type StringEncoding = 'smart' | 'old';
+
+/** The null marker token. */
+export const NULL_TOKEN = '#';
+/** The empty-string marker token. */
+export const EMPTY_TOKEN = '$';
+
+const SMART_SPECIALS = /[|%+\r\n]/;
+const SMART_SPECIALS_GLOBAL = /[|%+\r\n]/g;
+const SMART_REPLACEMENTS: Record<string, string> = {
+  '|': '%7C',
+  '%': '%25',
+  '+': '%2B',
+  '\r': '%0D',
+  '\n': '%0A',
+};
+
+function replaceSmartSpecial(ch: string): string {
+  return SMART_REPLACEMENTS[ch] as string;
+}
+
+/** Smart-encodes a string (§2.3). Upper-case hex, nothing else escaped. */
+export function encodeSmart(value: string | null): string {
+  if (value === null) return NULL_TOKEN;
+  if (value.length <= 1) {
+    if (value === '') return EMPTY_TOKEN;
+    if (value === '#') return '%23';
+    if (value === '$') return '%24';
+  }
+  // Fast path: most values (prices, names) need no escaping at all.
+  if (!SMART_SPECIALS.test(value)) return value;
+  return value.replace(SMART_SPECIALS_GLOBAL, replaceSmartSpecial);
+}
+
+/** Old-encodes a string (§2.4): `encodeURIComponent`, with `+` for spaces. */
+export function encodeOld(value: string | null): string {
+  if (value === null) return NULL_TOKEN;
+  if (value === '') return EMPTY_TOKEN;
+  // encodeURIComponent throws on lone surrogates; send U+FFFD as a UTF-8 writer would.
+  const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
+  return encodeURIComponent(wellFormed).replace(/%20/g, '+');
+}
+
+/** Encodes with the given encoding. */
+export function encodeString(value: string | null, encoding: StringEncoding): string {
+  return encoding === 'smart' ? encodeSmart(value) : encodeOld(value);
+}
+
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+
+/** Smart-decodes a token (§2.3): `#` → null, `$` → "", `%XX` (either case) → bytes; a raw `+` stays `+`. */
+export function decodeSmart(token: string): string | null {
+  if (token === NULL_TOKEN) return null;
+  if (token === EMPTY_TOKEN) return '';
+  if (!token.includes('%')) return token;
+  return percentDecode(token);
+}
+
+/** Old-decodes a token (§2.4): `+` → space, then percent-decoding. */
+export function decodeOld(token: string): string | null {
+  if (token === NULL_TOKEN) return null;
+  if (token === EMPTY_TOKEN) return '';
+  const spaced = token.includes('+') ? token.replace(/\+/g, ' ') : token;
+  if (!spaced.includes('%')) return spaced;
+  return percentDecode(spaced);
+}
+
+/** Decodes with the given encoding. */
+export function decodeString(token: string, encoding: StringEncoding): string | null {
+  return encoding === 'smart' ? decodeSmart(token) : decodeOld(token);
+}
+
+function percentDecode(text: string): string {
+  if (BAD_ESCAPE.test(text)) {
+    throw new ProtocolError(`Bad percent escape in token "${text.slice(0, 80)}"`);
+  }
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return lenientPercentDecode(text);
+  }
+}
+
+/** Decodes `%XX` runs as UTF-8, replacing invalid sequences with U+FFFD instead of failing. */
+function lenientPercentDecode(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.charCodeAt(i) !== 0x25 /* % */) {
+      const next = text.indexOf('%', i);
+      const end = next === -1 ? text.length : next;
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    const bytes: number[] = [];
+    while (i < text.length && text.charCodeAt(i) === 0x25) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 3;
+    }
+    out += Buffer.from(bytes).toString('utf8');
+  }
+  return out;
+}
