@@ -76,5 +76,5 @@ export function nextDelay(
 
 function clampUnit(value: number): number {
   if (!(value > 0)) return 0; // also NaN
-  return value < 1 ? value : 1;
+  return Math.min(value, 1);
 }

@@ -14,9 +14,6 @@ export const STRICT_KEEPALIVE_MS = 1_000;
 /** Lower bound applied to a Proxy hint: 1 s. */
 export const MIN_KEEPALIVE_MS = 1_000;
 
-/** The line written as a keepalive (PROTOCOL.md §1.5: a bare token, no id). */
-export const KEEPALIVE_LINE = 'KEEPALIVE';
-
 /** What the init request told about keepalives. */
 export interface KeepaliveInitInfo {
   /**

@@ -6,9 +6,9 @@
  * algorithm off (a small reply must not wait for the previous one to be acknowledged) and TCP
  * keep-alive on (dead peers behind NATs are noticed even while the adapter is silent).
  */
-import { type Socket, connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
-import { type ConnectFailureReason, ConnectError } from './errors.js';
+import { ConnectError, type ConnectFailureReason } from './errors.js';
 import { resolveTlsOptions, type TlsOptions, toTlsConnectOptions } from './tls-options.js';
 
 /** Default bound on TCP connect plus TLS handshake: 10 s. */
@@ -91,7 +91,12 @@ export async function dial(options: DialOptions): Promise<Socket> {
     tls: resolved === null ? null : toTlsConnectOptions(resolved),
   };
   const socket = (options.connector ?? defaultConnector)(request);
-  await awaitConnected(socket, request, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal);
+  await awaitConnected(
+    socket,
+    request,
+    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    options.signal,
+  );
   socket.setNoDelay(true);
   socket.setKeepAlive(true, TCP_KEEPALIVE_INITIAL_DELAY_MS);
   // Until the owner attaches its own 'error' listener, an error must not crash the process;
@@ -125,11 +130,18 @@ function awaitConnected(
       cleanup();
       resolve();
     };
-    const onError = (error: Error): void => fail(classifyConnectError(error, request, tcpConnected));
+    const onError = (error: Error): void =>
+      fail(classifyConnectError(error, request, tcpConnected));
     const onClose = (): void =>
-      fail(new ConnectError(host, port, 'closed', 'the connection closed before it was established'));
+      fail(
+        new ConnectError(host, port, 'closed', 'the connection closed before it was established'),
+      );
     const onAbort = (): void =>
-      fail(new ConnectError(host, port, 'aborted', 'aborted while connecting', { cause: signal?.reason }));
+      fail(
+        new ConnectError(host, port, 'aborted', 'aborted while connecting', {
+          cause: signal?.reason,
+        }),
+      );
     const onTimeout = (): void => {
       const what = tcpConnected ? 'TLS handshake not completed' : 'no connection';
       fail(
@@ -186,10 +198,16 @@ export function classifyConnectError(
     const hint = code.includes('ALTNAME')
       ? 'set tls.servername to a name the certificate carries, or dial that name'
       : 'set tls.ca to the CA that signed the server certificate (the certificate itself if self-signed)';
-    return new ConnectError(host, port, 'tls', `TLS verification failed: ${error.message} (${code}); ${hint}`, {
-      cause: error,
-      code,
-    });
+    return new ConnectError(
+      host,
+      port,
+      'tls',
+      `TLS verification failed: ${error.message} (${code}); ${hint}`,
+      {
+        cause: error,
+        code,
+      },
+    );
   }
   if (request.tls !== null && tcpConnected) {
     return new ConnectError(

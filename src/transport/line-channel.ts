@@ -105,7 +105,8 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.#now = options.now ?? (() => performance.now());
     this.#lastWriteAt = this.#now();
-    this.label = options.label ?? formatHostPort(socket.remoteAddress ?? 'unknown', socket.remotePort);
+    this.label =
+      options.label ?? formatHostPort(socket.remoteAddress ?? 'unknown', socket.remotePort);
     this.#splitter = new LineSplitter(
       {
         line: (text) => {
@@ -164,6 +165,11 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
    */
   get queuedBytes(): number {
     return this.#pendingLength + this.#socket.writableLength;
+  }
+
+  /** Whether `write()` still accepts lines: `false` once closing, closed or failed. */
+  get writable(): boolean {
+    return !this.#ending;
   }
 
   /** Whether `'close'` was emitted. */
