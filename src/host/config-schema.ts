@@ -27,8 +27,8 @@ export const DEFAULT_HOST = 'localhost';
 export const DEFAULT_ADAPTERS_DIR = './adapters';
 /** Address a `listen` adapter binds to: every interface. */
 export const DEFAULT_LISTEN_HOST = '0.0.0.0';
-/** Address the metrics/health endpoint binds to: every interface, so probes can reach it. */
-export const DEFAULT_METRICS_HOST = '0.0.0.0';
+/** Address the metrics/health endpoint binds to: loopback, so nothing is exposed by accident. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 /** Default log level. */
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 /** Whether logs are pretty-printed by default (no: JSON lines). */
@@ -192,6 +192,22 @@ export const metricsSchema = z
   })
   .describe('Serve Prometheus metrics and health checks over HTTP.');
 
+/** What `lsadapter dev` does against the embedded simulator when no flags say otherwise. */
+export const devSchema = z
+  .strictObject({
+    subscribe: z
+      .array(text)
+      .optional()
+      .describe('Items to subscribe to; "ADAPTER:item" targets one Data Adapter, a bare item every one.'),
+    schema: z.array(text).optional().describe('Fields to ask for (GSC and the printed columns).'),
+    user: text.nullable().optional().describe('User name of the simulated client session.'),
+    password: text.nullable().optional().describe('Password of the simulated client session.'),
+    message: text
+      .optional()
+      .describe('A message the simulated client sends (NUM) once subscribed, e.g. for a chat adapter.'),
+  })
+  .describe('Defaults of `lsadapter dev`.');
+
 /** The whole config file. */
 export const configSchema = z
   .strictObject({
@@ -225,6 +241,7 @@ export const configSchema = z
       .describe('Reload edited adapter modules without restarting.'),
     log: logSchema.prefault({}),
     metrics: metricsSchema.optional(),
+    dev: devSchema.optional(),
   })
   .describe('lsadapter configuration.');
 
@@ -250,5 +267,7 @@ export type ServerEntry = z.output<typeof serverSchema>;
 export type ReconnectSettings = z.output<typeof reconnectSchema>;
 /** `log`, defaults applied. */
 export type LogSettings = z.output<typeof logSchema>;
+/** `dev`: defaults of `lsadapter dev`. */
+export type DevSettings = z.output<typeof devSchema>;
 /** `metrics`, `host` defaulted. */
 export type MetricsSettings = z.output<typeof metricsSchema>;

@@ -86,7 +86,7 @@ describe('config schema: accepted configs', () => {
     expect(config.log).toEqual({ level: 'info', pretty: true });
     expect(config.tls).toEqual({ ca: 'ca.pem', rejectUnauthorized: true });
     expect(config.adapters.FEED?.listen).toEqual({ port: 0, host: DEFAULT_LISTEN_HOST });
-    expect(config.metrics).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(config.metrics).toEqual({ port: 0, host: '127.0.0.1' });
   });
 
   it('allows "$schema" at the top level', () => {
