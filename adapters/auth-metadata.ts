@@ -24,7 +24,9 @@ export default class AuthMetadata extends MetadataProvider {
     try {
       this.#items = new RegExp(params.items ?? '^$');
     } catch (error) {
-      throw new Error(`The "items" param is not a valid regular expression: ${(error as Error).message}`);
+      throw new Error(
+        `The "items" param is not a valid regular expression: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -33,7 +35,8 @@ export default class AuthMetadata extends MetadataProvider {
       if (this.#allowAnonymous) return;
       throw new AccessError('A user name is required');
     }
-    if (this.#users.get(user) !== password) throw new AccessError(`Wrong user name or password for ${user}`);
+    if (this.#users.get(user) !== password)
+      throw new AccessError(`Wrong user name or password for ${user}`);
   }
 
   override getItems(user: string | null, sessionId: string, group: string): string[] {

@@ -16,7 +16,8 @@ export default class Chat extends DataProvider {
   readonly #onMessage = (message: ChatMessage): void => {
     this.#history.push(message);
     if (this.#history.length > this.#historySize) this.#history.shift();
-    if (this.#subscribed) (this.listener as ItemEventListener).update(ITEM, fieldsOf(message), false);
+    if (this.#subscribed)
+      (this.listener as ItemEventListener).update(ITEM, fieldsOf(message), false);
   };
 
   override init(params: Record<string, string | null>): void {
@@ -29,7 +30,8 @@ export default class Chat extends DataProvider {
   }
 
   override subscribe(item: string): void {
-    if (item !== ITEM) throw new SubscribeError(`Unknown item ${item}: the chat adapter serves "${ITEM}" only`);
+    if (item !== ITEM)
+      throw new SubscribeError(`Unknown item ${item}: the chat adapter serves "${ITEM}" only`);
     const listener = this.listener as ItemEventListener;
     for (const message of this.#history) listener.update(ITEM, fieldsOf(message), true);
     listener.endOfSnapshot(ITEM);
@@ -40,7 +42,7 @@ export default class Chat extends DataProvider {
     this.#subscribed = false;
   }
 
-  close(): void {
+  override close(): void {
     chatRoom().off('message', this.#onMessage);
   }
 }

@@ -9,8 +9,18 @@
 import { DataProvider, type ItemEventListener, SubscribeError } from 'lsadapter';
 
 const NAMES = [
-  'Anduct', 'Ations Europe', 'Bagies Consulting', 'BAY Corporation', 'CON Consulting', 'Corcor PLC',
-  'CVS Asia', 'Datio PLC', 'Dentems', 'ELE Manufacturing', 'Exacktum Systems', 'Fapebook Inc.',
+  'Anduct',
+  'Ations Europe',
+  'Bagies Consulting',
+  'BAY Corporation',
+  'CON Consulting',
+  'Corcor PLC',
+  'CVS Asia',
+  'Datio PLC',
+  'Dentems',
+  'ELE Manufacturing',
+  'Exacktum Systems',
+  'Fapebook Inc.',
 ];
 
 interface Stock {
@@ -40,7 +50,15 @@ export default class StockQuotes extends DataProvider {
     this.#intervalMs = interval;
     NAMES.forEach((name, i) => {
       const ref = 10 + ((i * 7.3) % 30);
-      this.#stocks.set(`item${i + 1}`, { name, ref, open: ref, last: ref, min: ref, max: ref, timer: undefined });
+      this.#stocks.set(`item${i + 1}`, {
+        name,
+        ref,
+        open: ref,
+        last: ref,
+        min: ref,
+        max: ref,
+        timer: undefined,
+      });
     });
   }
 
@@ -63,7 +81,7 @@ export default class StockQuotes extends DataProvider {
     if (stock) stock.timer = undefined;
   }
 
-  close(): void {
+  override close(): void {
     for (const item of this.#stocks.keys()) this.unsubscribe(item);
   }
 
@@ -71,7 +89,11 @@ export default class StockQuotes extends DataProvider {
     const pause = this.#intervalMs * (0.5 + Math.random()) * slowDown;
     stock.timer = setTimeout(() => {
       this.#step(stock);
-      const accepted = (this.listener as ItemEventListener).update(item, this.#fields(stock), false);
+      const accepted = (this.listener as ItemEventListener).update(
+        item,
+        this.#fields(stock),
+        false,
+      );
       // update() returns false when the outbound queue is full: a live price feed can skip ticks.
       if (stock.timer) this.#schedule(item, stock, accepted ? 1 : 4);
     }, pause);
