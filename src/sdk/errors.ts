@@ -1,20 +1,10 @@
 /**
- * Errors a provider throws to answer a request with a typed error (SPEC §3, PROTOCOL.md §2.7, §5.4),
- * and the mapping from a thrown value to the wire's exception reply.
- *
- * The mapping never relies on `instanceof` alone: an adapter module may import another copy of
- * lsadapter, so each class marks its prototype with a registry symbol (`Symbol.for`) and the mapping
- * also recognises the class names.
+ * Errors a provider throws to answer a request with a typed error (SPEC §3, PROTOCOL.md §2.7, §5.4).
+ * Each class marks its prototype with the wire tags it stands for (see protocol/error-mapping.ts).
  */
-import {
-  chooseErrorTag,
-  type ErrorReply,
-  type ErrorTag,
-  type ProxyRequestMethod,
-} from '../protocol/index.js';
+import { WIRE_TAGS, WIRE_TAGS_BY_CLASS_NAME } from '../protocol/error-mapping.js';
 
-/** Registry symbol carrying the wire tags of an error class, most specific first. */
-export const WIRE_TAGS: unique symbol = Symbol.for('lsadapter.wireTags') as never;
+export { errorReplyFor, messageOf, WIRE_TAGS, wireTagsOf } from '../protocol/error-mapping.js';
 
 /** Base of every error a Data Adapter may throw from `init` (maps to `ED` on `DPI`). */
 export class DataProviderError extends Error {
@@ -83,20 +73,6 @@ export class NotificationError extends Error {
   override name = 'NotificationError';
 }
 
-const TAGS_BY_NAME: Record<string, readonly ErrorTag[]> = {
-  DataProviderError: ['ED'],
-  SubscribeError: ['EU'],
-  FailureError: ['EF'],
-  MetadataProviderError: ['EM'],
-  AccessError: ['EA'],
-  ResourceUnavailableError: ['ER', 'EA'],
-  CreditsError: ['EC'],
-  ConflictingSessionError: ['EX', 'EC'],
-  ItemsError: ['EI'],
-  SchemaError: ['ES'],
-  NotificationError: ['EN'],
-};
-
 for (const ctor of [
   DataProviderError,
   SubscribeError,
@@ -111,61 +87,7 @@ for (const ctor of [
   NotificationError,
 ]) {
   Object.defineProperty(ctor.prototype, WIRE_TAGS, {
-    value: TAGS_BY_NAME[ctor.name],
+    value: WIRE_TAGS_BY_CLASS_NAME[ctor.name],
     enumerable: false,
   });
-}
-
-/** The wire tags a thrown value stands for, most specific first (empty for a generic error). */
-export function wireTagsOf(error: unknown): readonly ErrorTag[] {
-  if (typeof error !== 'object' || error === null) return [];
-  const marked = (error as { [WIRE_TAGS]?: unknown })[WIRE_TAGS];
-  if (Array.isArray(marked)) return marked as ErrorTag[];
-  // Another copy of lsadapter with an older registry, or a user class named like ours: walk the chain.
-  const tags: ErrorTag[] = [];
-  for (
-    let proto = Object.getPrototypeOf(error);
-    proto && proto !== Error.prototype;
-    proto = Object.getPrototypeOf(proto)
-  ) {
-    const name = (proto.constructor as { name?: string } | undefined)?.name;
-    const found = name === undefined ? undefined : TAGS_BY_NAME[name];
-    if (found) tags.push(...found);
-  }
-  return tags;
-}
-
-/** The message of a thrown value (SPEC §3): `error.message` for an Error, `String(value)` otherwise. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ||
-    (typeof error === 'object' && error !== null && 'message' in error)
-    ? String((error as { message: unknown }).message)
-    : String(error);
-}
-
-/**
- * The exception reply for a value thrown while serving `method` (§2.7, §5.4): the most specific tag
- * the method allows, else `E`, with the credits fields where the tag carries them.
- */
-export function errorReplyFor(
-  error: unknown,
-  method: ProxyRequestMethod,
-  supportsResourceUnavailable: boolean,
-): ErrorReply {
-  const tag = chooseErrorTag(method, wireTagsOf(error), supportsResourceUnavailable);
-  const reply: ErrorReply = { tag, message: messageOf(error) };
-  if (tag === 'EC' || tag === 'EX') {
-    const credits = error as {
-      clientCode?: unknown;
-      clientMessage?: unknown;
-      conflictingSessionId?: unknown;
-    };
-    reply.clientCode = Number.isInteger(credits.clientCode) ? (credits.clientCode as number) : 0;
-    reply.clientMessage = credits.clientMessage == null ? null : String(credits.clientMessage);
-    if (tag === 'EX') {
-      reply.conflictingSessionId =
-        credits.conflictingSessionId == null ? null : String(credits.conflictingSessionId);
-    }
-  }
-  return reply;
 }

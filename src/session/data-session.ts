@@ -8,7 +8,6 @@
  * connection (hot reload, SPEC §6) and to stop a provider after a drop.
  */
 import { type Dialect, decodeProxyLine, encodeClearSnapshot } from '../protocol/index.js';
-import type { Logger } from '../sdk/logger.js';
 import { CloseRequestedError } from './handshake.js';
 import {
   type DataCounters,
@@ -17,6 +16,7 @@ import {
   notificationId,
 } from './item-events.js';
 import { ItemQueue } from './item-queue.js';
+import type { Logger } from './logger.js';
 import { SessionCore, type SessionEvents } from './session-core.js';
 import { settleWithin } from './settle.js';
 import { type DataAdapter, SubscriptionRunner } from './subscription-runner.js';

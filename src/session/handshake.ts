@@ -4,6 +4,8 @@
  * handshake (`CLOSE` with its reason, a failed init). `session-core.ts` applies these rules to
  * the lines of a connection.
  */
+
+import { errorReplyFor, messageOf } from '../protocol/error-mapping.js';
 import {
   type AdapterRole,
   type Dialect,
@@ -17,7 +19,6 @@ import {
   type ProtocolVersion,
   RAC_ID,
 } from '../protocol/index.js';
-import { errorReplyFor, messageOf } from '../sdk/errors.js';
 import type { KeepaliveInitInfo } from './keepalive.js';
 
 /** Init parameters the SDK consumes instead of passing them to `init` (§3.3). */

@@ -7,7 +7,7 @@
  * (the item is not subscribed, or its provider instance was replaced) sends nothing.
  */
 import type { StringEncoding } from '../protocol/index.js';
-import type { Logger } from '../sdk/logger.js';
+import type { Logger } from './logger.js';
 
 /** A writer of whole lines: a `LineChannel` or a test double. */
 export interface LineWriter {

@@ -6,6 +6,8 @@
  * (null before init) and a logger. Request ids are the lower-case hex of a counter starting at 100,
  * as in the Java SDK, so they never collide with the reserved ids 0, 1 and 2.
  */
+
+import { messageOf } from '../protocol/error-mapping.js';
 import {
   type ControlReply,
   type ControlRequestMethod,
@@ -14,9 +16,8 @@ import {
   encodeForceUnsubscription,
   encodeMetadataFailure,
 } from '../protocol/index.js';
-import { messageOf } from '../sdk/errors.js';
-import type { Logger } from '../sdk/logger.js';
 import type { MetadataControlListener } from '../sdk/metadata-provider.js';
+import type { Logger } from './logger.js';
 
 /** First request id (hex `64`). */
 export const FIRST_CONTROL_REQUEST_ID = 100;

@@ -6,6 +6,8 @@
  * reply the method allows (§2.7, §5.4); a hook that returns something unusable becomes an `E` reply
  * saying what was wrong, because the Proxy must get an answer to every request.
  */
+
+import { errorReplyFor } from '../protocol/error-mapping.js';
 import {
   type Dialect,
   encodeErrorReply,
@@ -27,9 +29,8 @@ import {
   type NotifyUserRequest,
   type StringEncoding,
 } from '../protocol/index.js';
-import { errorReplyFor } from '../sdk/errors.js';
-import type { Logger } from '../sdk/logger.js';
 import type { MpnDeviceInfo } from '../sdk/metadata-provider.js';
+import type { Logger } from './logger.js';
 import {
   callHook as call,
   expectBoolean,

@@ -3,8 +3,9 @@
  * {@link MetadataProvider} default, a synchronous throw becomes a rejection, and what a hook
  * returns is checked against what the protocol can carry, with an error that says what was wrong.
  */
+
+import { creditsRefusal } from '../protocol/error-mapping.js';
 import type { Pairs } from '../protocol/index.js';
-import { CreditsError } from '../sdk/errors.js';
 import type { MetadataProvider, NameValueMap } from '../sdk/metadata-provider.js';
 
 /**
@@ -52,7 +53,7 @@ const DEFAULT_HOOKS: { [K in Hook]: (...args: HookArgs<K>) => unknown } = {
   modeMayBeAllowed: () => true,
   getMinSourceFrequency: () => 0,
   getDistinctSnapshotLength: () => 0,
-  notifyUserMessage: () => Promise.reject(new CreditsError('Unsupported function', 0)),
+  notifyUserMessage: () => Promise.reject(creditsRefusal('Unsupported function', 0)),
   notifyNewSession: accept,
   notifySessionClose: accept,
   wantsTablesNotification: () => false,

@@ -5,8 +5,8 @@
  * the provider in arrival order. The Proxy's replies to `FST`/`FUS` go to the control.
  */
 import type { ControlReply, Dialect, MetadataRequest, ProxyRequest } from '../protocol/index.js';
-import type { Logger } from '../sdk/logger.js';
 import type { LineWriter } from './item-events.js';
+import type { Logger } from './logger.js';
 import { MetadataControl } from './metadata-control.js';
 import { handleMetadataRequest, type MetadataProviderLike } from './metadata-handlers.js';
 import { SessionCore, type SessionEvents } from './session-core.js';

@@ -13,8 +13,8 @@ import {
   ProtocolError,
   type ProxyRequest,
 } from '../protocol/index.js';
-import type { Logger } from '../sdk/logger.js';
 import { CloseRequestedError, type InitDeps, type InitOutcome, runInit } from './handshake.js';
+import type { Logger } from './logger.js';
 
 /** State of a session's handshake. */
 export type HandshakeState = 'awaiting-init' | 'initializing' | 'ready' | 'init-failed' | 'closed';

@@ -2,8 +2,8 @@
  * Runs provider calls whose outcome only needs logging (unsubscribing every item after a drop,
  * moving items during a provider swap): all at once, bounded in time, never rejecting.
  */
-import { messageOf } from '../sdk/errors.js';
-import type { Logger } from '../sdk/logger.js';
+import { messageOf } from '../protocol/error-mapping.js';
+import type { Logger } from './logger.js';
 
 /** One call to make. */
 export interface SettleTask {

@@ -2,7 +2,7 @@
  * The status of one adapter connection: one union, its legal transitions, and the one setter
  * that logs `old → new` and notifies.
  */
-import type { Logger } from '../sdk/logger.js';
+import type { Logger } from './logger.js';
 
 /**
  * Where a connection stands:

@@ -8,6 +8,8 @@
  * - errors become `EU`/`EF`/`E` replies; a failed `SUB` leaves no subscription behind;
  * - after `unsubscribe` completed the subscription is forgotten: no later event is sent.
  */
+
+import { errorReplyFor, messageOf } from '../protocol/error-mapping.js';
 import {
   encodeEndOfSnapshot,
   encodeErrorReply,
@@ -15,8 +17,6 @@ import {
   type ItemRequest,
   type StringEncoding,
 } from '../protocol/index.js';
-import { errorReplyFor, messageOf } from '../sdk/errors.js';
-import type { Logger } from '../sdk/logger.js';
 import {
   type ItemEventSink,
   type LineWriter,
@@ -24,6 +24,7 @@ import {
   type Subscription,
 } from './item-events.js';
 import type { ItemQueuePort } from './item-queue.js';
+import type { Logger } from './logger.js';
 
 /** What the session calls on a Data Adapter (the SDK's `DataProvider` has this shape). */
 export interface DataAdapter {
