@@ -198,13 +198,17 @@ export const devSchema = z
     subscribe: z
       .array(text)
       .optional()
-      .describe('Items to subscribe to; "ADAPTER:item" targets one Data Adapter, a bare item every one.'),
+      .describe(
+        'Items to subscribe to; "ADAPTER:item" targets one Data Adapter, a bare item every one.',
+      ),
     schema: z.array(text).optional().describe('Fields to ask for (GSC and the printed columns).'),
     user: text.nullable().optional().describe('User name of the simulated client session.'),
     password: text.nullable().optional().describe('Password of the simulated client session.'),
     message: text
       .optional()
-      .describe('A message the simulated client sends (NUM) once subscribed, e.g. for a chat adapter.'),
+      .describe(
+        'A message the simulated client sends (NUM) once subscribed, e.g. for a chat adapter.',
+      ),
   })
   .describe('Defaults of `lsadapter dev`.');
 
