@@ -97,6 +97,25 @@ export function createProgram(options: ProgramOptions = {}): Command {
     .option('--config <file>', 'config file (default: searched for from the current directory)')
     .option('--subscribe <items...>', 'items to subscribe to')
     .option('--schema <fields>', 'comma-separated field names, e.g. bid,ask', parseList)
+    .option(
+      '--user <name>',
+      "user name of the simulated client session (default: the config's dev.user)",
+    )
+    .option(
+      '--password <password>',
+      'password of the simulated client session (default: dev.password)',
+    )
+    .option(
+      '--message <text>',
+      'message the simulated client sends once subscribed (default: dev.message)',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'minimum log level of the host (default: warn)').choices(
+        LOG_LEVELS,
+      ),
+    )
+    .option('--json', 'print one JSON object per update instead of aligned text')
+    .option('--duration <seconds>', 'stop by itself after this many seconds', parseSeconds)
     .action(async (flags: RawDevFlags) => {
       await actions.dev(toDevOptions(flags));
     });
@@ -146,6 +165,12 @@ interface RawDevFlags {
   config?: string;
   subscribe?: string[];
   schema?: string[];
+  user?: string;
+  password?: string;
+  message?: string;
+  logLevel?: DevOptions['logLevel'];
+  json?: boolean;
+  duration?: number;
 }
 
 function toStartOptions(flags: RawStartFlags): StartOptions {
@@ -158,7 +183,19 @@ function toStartOptions(flags: RawStartFlags): StartOptions {
 }
 
 function toDevOptions(flags: RawDevFlags): DevOptions {
-  return { config: flags.config, subscribe: flags.subscribe ?? [], schema: flags.schema };
+  const options: DevOptions = {
+    config: flags.config,
+    subscribe: flags.subscribe ?? [],
+    schema: flags.schema,
+  };
+  // Only flags that were given, so the options stay as short as the command line.
+  if (flags.user !== undefined) options.user = flags.user;
+  if (flags.password !== undefined) options.password = flags.password;
+  if (flags.message !== undefined) options.message = flags.message;
+  if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
+  if (flags.json !== undefined) options.json = flags.json;
+  if (flags.duration !== undefined) options.durationSeconds = flags.duration;
+  return options;
 }
 
 function parsePort(value: string): number {
@@ -167,6 +204,14 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError('Give a port number from 0 to 65535.');
   }
   return port;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0) {
+    throw new InvalidArgumentError('Give a number of seconds greater than 0, e.g. 10.');
+  }
+  return seconds;
 }
 
 function parseList(value: string): string[] {

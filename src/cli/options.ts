@@ -73,6 +73,36 @@ export interface DevOptions {
    */
   schema?: string[] | undefined;
   /**
+   * User name of the simulated client session (`--user`), overriding the config's `dev.user`.
+   * @default undefined (the config's, else null)
+   */
+  user?: string | undefined;
+  /**
+   * Password of the simulated client session (`--password`), overriding `dev.password`.
+   * @default undefined (the config's, else null)
+   */
+  password?: string | undefined;
+  /**
+   * Message the simulated client sends once subscribed (`--message`), overriding `dev.message`.
+   * @default undefined (the config's, else none)
+   */
+  message?: string | undefined;
+  /**
+   * Log level of the host (`--log-level L`).
+   * @default undefined ("warn", so that the updates stay readable)
+   */
+  logLevel?: LogLevel | undefined;
+  /**
+   * Print one JSON object per event instead of aligned text (`--json`).
+   * @default undefined (text)
+   */
+  json?: boolean | undefined;
+  /**
+   * Stop by itself after this many seconds, as Ctrl-C would (`--duration S`).
+   * @default undefined (run until a signal)
+   */
+  durationSeconds?: number | undefined;
+  /**
    * Where the config search starts and relative paths are resolved.
    * @default process.cwd()
    */
