@@ -9,7 +9,7 @@
  * - after `unsubscribe` completed the subscription is forgotten: no later event is sent.
  */
 
-import { errorReplyFor, messageOf } from '../protocol/error-mapping.js';
+import { errorReplyFor, messageOf, wireTagsOf } from '../protocol/error-mapping.js';
 import {
   encodeEndOfSnapshot,
   encodeErrorReply,
@@ -133,10 +133,10 @@ export class SubscriptionRunner implements ItemQueuePort {
   }
 
   #replyError(method: 'SUB' | 'USB', id: string, item: string, error: unknown): void {
-    this.#port.logger.warn(
-      { item, id, err: error },
-      `${method === 'SUB' ? 'subscribe' : 'unsubscribe'}("${item}") failed: ${messageOf(error)}`,
-    );
+    const what = `${method === 'SUB' ? 'subscribe' : 'unsubscribe'}("${item}") failed: ${messageOf(error)}`;
+    // A typed refusal (SubscribeError, FailureError) is the adapter answering; anything else is a bug.
+    if (wireTagsOf(error).length > 0) this.#port.logger.info({ item, id }, what);
+    else this.#port.logger.warn({ item, id, err: error }, what);
     this.#port.replies.write(
       encodeErrorReply(method, id, errorReplyFor(error, method, false), this.encoding),
     );
