@@ -32,6 +32,7 @@ import {
   toDevEvent,
   UpdatePrinter,
 } from './print-updates.js';
+import { logUnhandledRejections } from './process-guards.js';
 
 /**
  * Log level of the host in dev: warnings and errors only, so that the updates stay readable
@@ -118,7 +119,8 @@ interface StopControl {
 
 /**
  * Stops the host and then the simulators on SIGINT/SIGTERM, after `--duration`, when stdout is
- * closed, or (exit 1) when every adapter connection gave up.
+ * closed, or (exit 1) when every adapter connection gave up. Meanwhile an adapter's unhandled
+ * promise rejection is logged rather than ending the run.
  */
 function controlStop(run: DevRun): StopControl {
   const { options, logger, host, simulated, status } = run;
@@ -143,6 +145,7 @@ function controlStop(run: DevRun): StopControl {
     void shutdown.trigger('stdout closed', EXIT_CLEAN);
   };
   process.stdout.on('error', onStdoutError);
+  const releaseGuard = logUnhandledRejections(logger);
   host.on('failed', (error) => {
     status(error.message);
     void shutdown.trigger('every connection gave up', EXIT_FORCED);
@@ -161,6 +164,7 @@ function controlStop(run: DevRun): StopControl {
     release: () => {
       clearTimeout(timer);
       shutdown.dispose();
+      releaseGuard();
       process.stdout.off('error', onStdoutError);
     },
   };

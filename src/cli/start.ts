@@ -12,6 +12,8 @@ import { createLogger, flushLogger, type HostLogger } from '../host/logger.js';
 import { createHostMetrics, type HostMetrics } from '../host/metrics.js';
 import { EXIT_FORCED, handleShutdown } from '../host/shutdown.js';
 import type { StartOptions } from './options.js';
+import { commandConfigPath } from './package-root-config.js';
+import { logUnhandledRejections } from './process-guards.js';
 
 /**
  * Runs the host until a signal stops it; resolves with the exit code.
@@ -19,7 +21,8 @@ import type { StartOptions } from './options.js';
  * @throws {ConfigError} / {ModuleLoadError} for a config or module error at startup (exit 2).
  */
 export async function runStart(options: StartOptions): Promise<number> {
-  const loaded = await loadConfig({ configPath: options.config, cwd: options.cwd });
+  const configPath = await commandConfigPath({ config: options.config, cwd: options.cwd });
+  const loaded = await loadConfig({ configPath, cwd: options.cwd });
   const { config } = loaded;
   const logger = createLogger({
     level: options.logLevel ?? config.log.level,
@@ -34,8 +37,10 @@ export async function runStart(options: StartOptions): Promise<number> {
     watch: options.watch ? true : undefined,
   });
   const shutdown = handleShutdown({ host, logger });
+  const releaseGuard = logUnhandledRejections(logger);
   host.on('failed', (error) => {
-    logger.error({ err: error }, error.message);
+    // An outcome the supervisors have already explained line by line: no stack trace.
+    logger.error(error.message);
     void shutdown.trigger('every connection gave up', EXIT_FORCED);
   });
   let health: HealthServer | undefined;
@@ -44,6 +49,7 @@ export async function runStart(options: StartOptions): Promise<number> {
     await host.start();
   } catch (error) {
     shutdown.dispose();
+    releaseGuard();
     await host.stop();
     await health?.close();
     await flushLogger(logger);
@@ -55,6 +61,7 @@ export async function runStart(options: StartOptions): Promise<number> {
   // A stop that had to give up on an adapter is not a clean one.
   const code = signalled === 0 && !host.stoppedInTime ? EXIT_FORCED : signalled;
   shutdown.dispose();
+  releaseGuard();
   await health?.close();
   await flushLogger(logger);
   return code;

@@ -12,6 +12,7 @@ import {
 } from '../host/validate-project.js';
 import { EXIT_INVALID, EXIT_OK } from './exit.js';
 import { type CliOutput, processOutput, type ValidateOptions } from './options.js';
+import { commandConfigPath } from './package-root-config.js';
 
 /** The `--json` output. */
 export interface ValidateJsonReport {
@@ -37,7 +38,8 @@ export async function runValidate(
   options: ValidateOptions,
   output: CliOutput = processOutput,
 ): Promise<number> {
-  const check = () => validateProject({ configPath: options.config, cwd: options.cwd });
+  const configPath = await commandConfigPath({ config: options.config, cwd: options.cwd });
+  const check = () => validateProject({ configPath, cwd: options.cwd });
   // Adapter modules run their top-level code when imported; what they print must not end up
   // inside the JSON document.
   const report = options.json ? await withStdoutOnStderr(check) : await check();

@@ -134,7 +134,25 @@ function checkShape(
     checkAdapterShape(exported.prototype as object, kind, context);
   } catch {
     // Methods may be created by the constructor (class fields): a real instance tells.
-    checkAdapterShape(createAdapterInstance(exported), kind, context);
+    checkAdapterShape(constructForCheck(exported, context), kind, context);
+  }
+}
+
+/** An instance to check; a constructor that throws makes the module unusable (exit 2, not 1). */
+function constructForCheck(
+  exported: unknown,
+  context: { modulePath: string; adapter: string },
+): object {
+  try {
+    return createAdapterInstance(exported);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ModuleShapeError(
+      context.modulePath,
+      `constructing the adapter failed: ${message} (the host calls \`new\` on the default export with no arguments)`,
+      {},
+      { adapter: context.adapter, cause: error },
+    );
   }
 }
 

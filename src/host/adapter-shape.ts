@@ -83,13 +83,28 @@ function isAdapterObject(value: unknown): value is object {
 /**
  * The kind of an adapter: `explicit` (the config's `kind`) when given, else `data` when the
  * export (or, for a class, its prototype chain) has a `subscribe` method, else `metadata`.
- * Methods a class only creates in its constructor (class fields) are not visible here; such a
- * data adapter needs an explicit `kind`.
+ *
+ * A class whose prototype chain has no adapter method at all may create its methods in its
+ * constructor (class fields, `subscribe = async (item) => …`): one instance is made to look, as
+ * the shape check would. A constructor that throws leaves the answer `metadata`; the error
+ * surfaces where the instance is needed.
  */
 export function detectKind(exported: unknown, explicit?: AdapterKind): AdapterKind {
   if (explicit !== undefined) return explicit;
   const source = methodSource(exported);
-  return source !== undefined && hasFunction(source, 'subscribe') ? 'data' : 'metadata';
+  if (source === undefined) return 'metadata';
+  if (hasFunction(source, 'subscribe')) return 'data';
+  if (!isClassExport(exported) || hasAnyAdapterMethod(source)) return 'metadata';
+  try {
+    return hasFunction(new exported(), 'subscribe') ? 'data' : 'metadata';
+  } catch {
+    return 'metadata';
+  }
+}
+
+function hasAnyAdapterMethod(source: object): boolean {
+  const names = new Set<string>([...DATA_ADAPTER_METHODS, ...METADATA_ADAPTER_METHODS]);
+  return [...names].some((name) => hasFunction(source, name));
 }
 
 /**

@@ -75,7 +75,6 @@ export const tlsSchema = z
 export const credentialsSchema = z
   .strictObject({
     user: z.string().describe('User name the Proxy Adapter expects.'),
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows the literal syntax.
     password: z.string().describe('Password; use ${VAR} to read it from the environment.'),
   })
   .describe('Credentials sent to the Proxy Adapter.');

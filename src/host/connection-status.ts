@@ -57,7 +57,6 @@ export interface StatusChange extends TransitionDetails {
 
 /** The part of a logger the status needs (pino's shape). */
 export interface StatusLogger {
-  debug(fields: object, message?: string): void;
   info(fields: object, message?: string): void;
   warn(fields: object, message?: string): void;
 }
@@ -68,10 +67,13 @@ export interface ConnectionStatusEvents {
   status: [state: ConnectionState, change: StatusChange];
 }
 
-/** Log level per target state: the steady states are worth an info line, retries a warning. */
-const LEVEL_OF: Record<ConnectionStateName, 'debug' | 'info' | 'warn'> = {
-  connecting: 'debug',
-  handshaking: 'debug',
+/**
+ * Log level per target state: every transition is an info line (so that the default level shows
+ * one line per state change), a retry a warning.
+ */
+const LEVEL_OF: Record<ConnectionStateName, 'info' | 'warn'> = {
+  connecting: 'info',
+  handshaking: 'info',
   connected: 'info',
   backoff: 'warn',
   stopped: 'info',

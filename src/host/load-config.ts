@@ -22,14 +22,20 @@ import { type Env, interpolateEnv } from './interpolate.js';
 /** The cosmiconfig module name: files are `lsadapter.config.*`, `.lsadapterrc*`. */
 export const CONFIG_MODULE_NAME = 'lsadapter';
 
-/** File names searched in each directory, in order. */
+/** Extensions of config files: JSON, YAML, then code. */
+const CONFIG_EXTENSIONS = ['json', 'yaml', 'yml', 'ts', 'mts', 'js', 'mjs', 'cjs'] as const;
+
+/**
+ * File names searched in each directory, in order: SPEC §5's names, then the `.config/` folder
+ * cosmiconfig also searches by default.
+ */
 export const CONFIG_SEARCH_PLACES: readonly string[] = [
   'package.json',
-  ...['json', 'yaml', 'yml', 'ts', 'mts', 'js', 'mjs', 'cjs'].map(
-    (ext) => `lsadapter.config.${ext}`,
-  ),
+  ...CONFIG_EXTENSIONS.map((ext) => `lsadapter.config.${ext}`),
   '.lsadapterrc',
-  ...['json', 'yaml', 'yml', 'ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `.lsadapterrc.${ext}`),
+  ...CONFIG_EXTENSIONS.map((ext) => `.lsadapterrc.${ext}`),
+  '.config/lsadapterrc',
+  ...CONFIG_EXTENSIONS.map((ext) => `.config/lsadapterrc.${ext}`),
 ];
 
 /** Options of {@link loadConfig}. */

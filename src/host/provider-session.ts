@@ -38,8 +38,12 @@ export interface SessionTarget {
   readonly socket?: Socket | undefined;
 }
 
-/** Bound on unsubscribing every item of a session that ended: 5 s. */
-export const UNSUBSCRIBE_ALL_TIMEOUT_MS = 5_000;
+/**
+ * Bound on unsubscribing every item of a session that ended: 2 s. Short enough that, when an
+ * `unsubscribe` hangs during a shutdown, the instance's `close()` still runs within the stop's
+ * deadline (`SHUTDOWN_DEADLINE_MS`).
+ */
+export const UNSUBSCRIBE_ALL_TIMEOUT_MS = 2_000;
 
 type Server = DataProviderServer | MetadataProviderServer;
 

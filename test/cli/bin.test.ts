@@ -3,6 +3,7 @@
  * and their exit codes.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, killAllClis, runCli, spawnCli } from '../helpers/run-cli.js';
 
@@ -23,12 +24,22 @@ describe('lsadapter (bin)', () => {
     }
   });
 
-  it('lists the commands with help', async () => {
-    const result = await runCli(['help']);
-    expect(result.code).toBe(0);
-    for (const command of ['start', 'validate', 'dev', 'help']) {
-      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  it('lists the commands with help and --help', async () => {
+    for (const args of [['help'], ['--help']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      for (const command of ['start', 'validate', 'dev', 'help']) {
+        expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+      }
     }
+  });
+
+  it('validates the example project when run from the repository root, which has no config of its own', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const result = await runCli(['validate'], { cwd: root });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Config: lsadapter\.config\.example\.json$/m);
+    expect(result.stdout).toMatch(/^Valid: 3 adapters ready to run\.$/m);
   });
 
   it('describes a command with help <command>', async () => {

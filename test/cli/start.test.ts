@@ -60,6 +60,36 @@ async function closedPort(): Promise<number> {
 
 const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 200, factor: 2, maxAttempts: null };
 
+/** A data adapter whose unsubscribe and close() never finish. */
+const HANGING_FEED = `import { appendFileSync } from 'node:fs';
+const note = (text) => appendFileSync(new URL('./events.log', import.meta.url), text + '\\n');
+export default class Feed {
+  setListener(listener) { this.listener = listener; }
+  subscribe(item) { this.listener.update(item, { v: 'one' }, false); }
+  unsubscribe(item) { note('unsubscribe ' + item); return new Promise(() => {}); }
+  close() { note('close'); return new Promise(() => {}); }
+}
+`;
+
+/** A data adapter whose subscribe starts a promise that rejects with nobody listening. */
+const CARELESS_FEED = `export default class Feed {
+  setListener(listener) { this.listener = listener; }
+  subscribe(item) {
+    void Promise.reject(new Error('quote service down for ' + item));
+    this.listener.update(item, { v: item }, false);
+  }
+  unsubscribe() {}
+}
+`;
+
+/** The JSON log lines of an output. */
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('lsadapter start', () => {
   it('connects, serves, and on SIGTERM closes the adapter and exits 0 within 5 s', async () => {
     const sim = await simulator();
@@ -79,21 +109,86 @@ describe('lsadapter start', () => {
     expect(result.code).toBe(0);
     const events = (await readFile(dir.resolve('events.log'), 'utf8')).trim().split('\n');
     expect(events).toEqual(['init', 'unsubscribe item1', 'close']);
+    // JSON lines at the default level: a startup summary, then one line per state change.
+    const records = jsonLines(result.stdout);
+    const summary = records.find((r) => String(r.msg).startsWith('lsadapter started'));
+    expect(summary).toMatchObject({
+      level: 30,
+      msg: 'lsadapter started: 1 adapter (FEED)',
+      adapters: [{ name: 'FEED', kind: 'data', module: dir.resolve('feed.mjs') }],
+    });
+    const server = `127.0.0.1:${sim.port}`;
+    expect(
+      records.filter((r) => r.server === server && 'to' in r).map((r) => [r.level, r.from, r.to]),
+    ).toEqual([
+      [30, 'connecting', 'handshaking'],
+      [30, 'handshaking', 'connected'],
+      [30, 'connected', 'stopped'],
+    ]);
   });
 
-  it('exits 0 within 5 s on SIGTERM during a backoff', async () => {
+  it('stops within 5 s on SIGINT even when unsubscribe and close() hang, having called close()', async () => {
+    const sim = await simulator();
+    const dir = await project(
+      {
+        host: '127.0.0.1',
+        adapters: { FEED: { port: sim.port, module: './feed.mjs' } },
+        reconnect: FAST_RECONNECT,
+      },
+      { 'feed.mjs': HANGING_FEED },
+    );
+    const cli = spawnCli(['start'], { cwd: dir.path });
+    await cli.waitForLine(/Every adapter connection is up/);
+    await sim.subscribe('item1');
+    await sim.waitForUpdate({ item: 'item1' });
+    const signalledAt = Date.now();
+    cli.signal('SIGINT');
+    const result = await cli.exited;
+    expect(Date.now() - signalledAt).toBeLessThan(STOP_BOUND_MS);
+    // Giving up on an adapter is not a clean stop.
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/did not stop within/);
+    const events = (await readFile(dir.resolve('events.log'), 'utf8')).trim().split('\n');
+    expect(events).toEqual(['unsubscribe item1', 'close']);
+  });
+
+  it('logs a promise an adapter lets reject, and keeps serving', async () => {
+    const sim = await simulator();
+    const dir = await project(
+      {
+        host: '127.0.0.1',
+        adapters: { FEED: { port: sim.port, module: './feed.mjs' } },
+        reconnect: FAST_RECONNECT,
+      },
+      { 'feed.mjs': CARELESS_FEED },
+    );
+    const cli = spawnCli(['start'], { cwd: dir.path });
+    await cli.waitForLine(/Every adapter connection is up/);
+    await sim.subscribe('item1');
+    await cli.waitForLine(/Unhandled promise rejection.*quote service down for item1/);
+    await sim.subscribe('item2');
+    expect((await sim.waitForUpdate({ item: 'item2' })).fields).toEqual({ v: 'item2' });
+    cli.signal('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+  });
+
+  it('exits 0 within 5 s on SIGTERM during a backoff, logging warnings only with --log-level warn', async () => {
     const dir = await project({
       host: '127.0.0.1',
       adapters: { FEED: { port: await closedPort(), module: './feed.mjs' } },
       reconnect: { initialDelayMs: 30_000, maxDelayMs: 30_000, factor: 2, maxAttempts: null },
     });
-    const cli = spawnCli(['start'], { cwd: dir.path });
+    const cli = spawnCli(['start', '--log-level', 'warn'], { cwd: dir.path });
     await cli.waitForLine(/"to":"backoff"/);
     const signalledAt = Date.now();
     cli.signal('SIGTERM');
     const result = await cli.exited;
     expect(Date.now() - signalledAt).toBeLessThan(STOP_BOUND_MS);
     expect(result.code).toBe(0);
+    // --log-level warn: warnings only, no info lines (no summary, no "connecting").
+    const levels = jsonLines(result.stdout).map((r) => r.level);
+    expect(levels.length).toBeGreaterThan(0);
+    expect(levels.every((level) => typeof level === 'number' && level >= 40)).toBe(true);
   });
 
   it('exits 2 on a config error, naming the path', async () => {
@@ -128,7 +223,6 @@ describe('lsadapter start', () => {
     const sim = await simulator({ credentials: { user: 'u', password: 'expected-pw' } });
     const dir = await project({
       host: '127.0.0.1',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config-file reference, not a template
       credentials: { user: 'u', password: '${PROXY_PASSWORD}' },
       adapters: { FEED: { port: sim.port, module: './feed.mjs' } },
       reconnect: FAST_RECONNECT,

@@ -72,14 +72,48 @@ describe('detectKind', () => {
     expect(detectKind({ getItems() {} })).toBe('metadata');
     expect(detectKind(class Meta {})).toBe('metadata');
     expect(detectKind({ subscribe: 'not a function' })).toBe('metadata');
-    // Class fields only exist once constructed: such a data adapter needs an explicit kind.
+    expect(
+      detectKind(
+        class MetaFields {
+          getItems = () => [];
+        },
+      ),
+    ).toBe('metadata');
+  });
+
+  it('looks at an instance of a class whose methods are all class fields', () => {
     expect(
       detectKind(
         class Fields {
           subscribe = () => undefined;
+          unsubscribe = () => undefined;
+        },
+      ),
+    ).toBe('data');
+    // A constructor that throws says nothing about the kind.
+    expect(
+      detectKind(
+        class Throws {
+          constructor() {
+            throw new Error('no');
+          }
         },
       ),
     ).toBe('metadata');
+  });
+
+  it('does not construct a class whose prototype already has adapter methods', () => {
+    let constructed = 0;
+    class Meta {
+      constructor() {
+        constructed++;
+      }
+      getItems(): string[] {
+        return [];
+      }
+    }
+    expect(detectKind(Meta)).toBe('metadata');
+    expect(constructed).toBe(0);
   });
 });
 

@@ -118,6 +118,67 @@ describe('loadConfig: discovery', () => {
   });
 });
 
+/** The content of a config file of each kind that sets `host` to `value`. */
+function configText(place: string, value: string): string {
+  if (/\.json$|rc$/.test(place)) return JSON.stringify({ host: value });
+  if (/\.ya?ml$/.test(place)) return `host: ${value}\n`;
+  if (place.endsWith('.cjs')) return `module.exports = { host: '${value}' };\n`;
+  if (/\.m?ts$/.test(place)) return `const host: string = '${value}';\nexport default { host };\n`;
+  return `export default { host: '${value}' };\n`;
+}
+
+describe('loadConfig: every search place', () => {
+  // SPEC §5's names, plus cosmiconfig's `.config/` folder.
+  const places = [
+    'lsadapter.config.json',
+    'lsadapter.config.yaml',
+    'lsadapter.config.yml',
+    'lsadapter.config.js',
+    'lsadapter.config.mjs',
+    'lsadapter.config.cjs',
+    'lsadapter.config.ts',
+    'lsadapter.config.mts',
+    '.lsadapterrc',
+    '.lsadapterrc.json',
+    '.lsadapterrc.yaml',
+    '.lsadapterrc.yml',
+    '.lsadapterrc.js',
+    '.lsadapterrc.mjs',
+    '.lsadapterrc.cjs',
+    '.lsadapterrc.ts',
+    '.lsadapterrc.mts',
+    '.config/lsadapterrc',
+    '.config/lsadapterrc.json',
+    '.config/lsadapterrc.yaml',
+    '.config/lsadapterrc.js',
+    '.config/lsadapterrc.ts',
+  ];
+
+  it.each(places)('finds %s', async (place) => {
+    await dir.write(place, configText(place, 'found-it'));
+    const loaded = await loadConfig({ cwd: dir.path, env: {} });
+    expect(loaded.configPath).toBe(dir.resolve(place));
+    expect(loaded.config.host).toBe('found-it');
+  });
+
+  it('finds a .js config written as CommonJS in a package without "type": "module"', async () => {
+    await dir.write('lsadapter.config.js', "module.exports = { host: 'commonjs' };\n");
+    expect((await loadConfig({ cwd: dir.path, env: {} })).config.host).toBe('commonjs');
+  });
+
+  it('finds a .js config written as an ES module in a "type": "module" package', async () => {
+    await dir.write('package.json', JSON.stringify({ name: 'esm', type: 'module' }));
+    await dir.write('lsadapter.config.js', "export default { host: 'esm' };\n");
+    expect((await loadConfig({ cwd: dir.path, env: {} })).config.host).toBe('esm');
+  });
+
+  it('reads an "lsadapter" key of package.json before the files, as cosmiconfig does', async () => {
+    await dir.write('package.json', JSON.stringify({ name: 'p', lsadapter: { host: 'pkg' } }));
+    await dir.write('lsadapter.config.json', JSON.stringify({ host: 'file' }));
+    expect((await loadConfig({ cwd: dir.path, env: {} })).config.host).toBe('pkg');
+  });
+});
+
 describe('loadConfig: errors', () => {
   it('says where it looked and how to create a config when none is found', async () => {
     await dir.write('sub/.keep', '');
