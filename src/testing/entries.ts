@@ -54,12 +54,39 @@ export function undecodedEntry(origin: LineOrigin, error: ProtocolError): Undeco
 
 /** Decodes `origin.line` with `dialect` into its entry (an undecoded one if the codec refuses it). */
 export function decodeEntry(origin: LineOrigin, dialect: Dialect): RecordedLine {
+  return decodeLine(origin, origin.line, dialect);
+}
+
+function decodeLine(origin: LineOrigin, text: string, dialect: Dialect): RecordedLine {
   let message: RemoteMessage;
   try {
-    message = decodeRemoteLine(origin.line, dialect);
+    message = decodeRemoteLine(text, dialect);
   } catch (error) {
     if (error instanceof ProtocolError) return undecodedEntry(origin, error);
     throw error;
   }
   return decodedEntry(origin, message);
+}
+
+/** A decoded entry, and whether it took dropping a trailing separator. */
+export interface TolerantDecoding {
+  entry: RecordedLine;
+  /** The line ended with `|` and decoded only without it. */
+  trailingSeparator: boolean;
+}
+
+/**
+ * As {@link decodeEntry}, but a line that only fails because it ends with `|` (the official Node
+ * SDK writes `<id>|GIS|` for an empty list, PROTOCOL.md V43) is decoded as the Proxy's tokenizer,
+ * which drops empty tokens, reads it. The entry keeps the line as received.
+ */
+export function decodeTolerant(origin: LineOrigin, dialect: Dialect): TolerantDecoding {
+  const entry = decodeEntry(origin, dialect);
+  if (entry.message !== null || !origin.line.endsWith('|')) {
+    return { entry, trailingSeparator: false };
+  }
+  const trimmed = decodeLine(origin, origin.line.replace(/\|+$/, ''), dialect);
+  return trimmed.message === null
+    ? { entry, trailingSeparator: false }
+    : { entry: trimmed, trailingSeparator: true };
 }

@@ -120,6 +120,34 @@ export class DuplicateRequestIdError extends Error {
   }
 }
 
+/**
+ * A request id the simulator cannot send: empty, one of the reserved ids `0` (CLOSE), `1` (RAC),
+ * `2` (metadata FAL), or containing `|`, CR or LF (PROTOCOL.md §1.5).
+ */
+export class InvalidRequestIdError extends Error {
+  override name = 'InvalidRequestIdError';
+  /** The id refused. */
+  readonly requestId: string;
+
+  constructor(id: string, why: string) {
+    super(
+      `Request id ${JSON.stringify(id)} cannot be used: ${why}; pass another id (or write the line with sendRaw())`,
+    );
+    this.requestId = id;
+  }
+
+  /** Throws when `id` cannot be a Proxy request id. */
+  static check(id: string): void {
+    if (typeof id !== 'string' || id === '') throw new InvalidRequestIdError(String(id), 'empty');
+    if (id === '0' || id === '1' || id === '2') {
+      throw new InvalidRequestIdError(id, 'ids 0, 1 and 2 are reserved for CLOSE, RAC and FAL');
+    }
+    if (/[|\r\n]/.test(id)) {
+      throw new InvalidRequestIdError(id, 'it contains a field separator or a line break');
+    }
+  }
+}
+
 /** The simulator was used in a state that does not allow it (not started, closed, …). */
 export class SimulatorStateError extends Error {
   override name = 'SimulatorStateError';

@@ -31,11 +31,17 @@ export function credentialsAccepted(
 }
 
 /**
- * Whether the Proxy announces a closure with `CLOSE`: since 1.8.3, and before the init only when
- * the `RAC` asked for it with `enableClosePacket=true` (§3.2, §6.2).
+ * Whether the Proxy announces a closure with `CLOSE` (§3.2, §6.2): only a Proxy of 1.8.3 or later
+ * has it. Before the version is negotiated it sends one only when the `RAC` asked for it with
+ * `enableClosePacket=true`; afterwards whenever the negotiated version has it (1.8.3+).
  */
-export function closePacketAllowed(rac: Pairs | undefined, offered: string | null): boolean {
+export function closePacketAllowed(
+  rac: Pairs | undefined,
+  offered: string | null,
+  negotiated: ProtocolVersion | undefined,
+): boolean {
   if (offered === null || compareVersions(offered, '1.8.3') < 0) return false;
+  if (negotiated !== undefined) return compareVersions(negotiated, '1.8.3') >= 0;
   return rac !== undefined && paramValue(rac, 'enableClosePacket') === 'true';
 }
 

@@ -1,6 +1,6 @@
 /**
  * Checks the simulator applies to what the Remote writes (PROTOCOL.md §1.2, §1.3, §1.5, §2.7,
- * §5.3), and the making of violations from findings. Pure: a message and its context in,
+ * §5.1, §5.3), and the making of violations from findings. Pure: a message and its context in,
  * findings out.
  */
 import {
@@ -62,7 +62,7 @@ export function checkNotification(n: DataNotification, ctx: InboundContext): Fin
   if (!DIGITS.test(n.id)) {
     findings.push({
       code: 'bad-notification-id',
-      message: `the id token of a ${n.method} must be digits (a timestamp), not "${n.id}"`,
+      message: `the id token of a ${n.method} is "${n.id}": the Proxy ignores it, but the SDKs write a timestamp (digits)`,
     });
   }
   if (!ctx.initialized && n.method !== 'FAL') {
@@ -109,8 +109,61 @@ export function checkErrorTag(
   ];
 }
 
-/** Checks that an `FST`/`FUS` may be sent here (metadata connection, 1.9.0+). */
-export function checkControlRequest(request: ControlRequest, ctx: InboundContext): Finding[] {
+/**
+ * Checks that a reply's content fits its request: one `GIT`/`GUI` entry per requested item
+ * (§5.1), and the Java-only `NNS|I|…` / `NNT|B|…` replies only from 1.9.0 (§5.3).
+ */
+export function checkReplyContent(
+  request: ProxyRequest,
+  reply: RemoteReply,
+  line: string,
+  dialect: Dialect,
+): Finding[] {
+  if (reply.error !== undefined) return [];
+  if ((request.method === 'GIT' || request.method === 'GUI') && 'itemData' in reply) {
+    const got = reply.itemData?.length ?? 0;
+    if (got === request.items.length) return [];
+    return [
+      {
+        code: 'bad-reply',
+        message: `the ${request.method} reply has ${got} item entries for the ${request.items.length} items requested (one I|D|M triple per item, in order)`,
+      },
+    ];
+  }
+  const form = line.split('|')[2];
+  const extension =
+    (reply.method === 'NNS' && form === 'I') || (reply.method === 'NNT' && form === 'B');
+  if (!extension || dialect.v190) return [];
+  return [
+    {
+      code: 'unsupported-in-version',
+      message: `the ${reply.method}|${form}|… reply exists from protocol 1.9.0 on; at ${dialect.version} answer ${reply.method}|V`,
+    },
+  ];
+}
+
+const RESERVED_IDS: ReadonlySet<string> = new Set(['0', '1', '2']);
+
+/** Checks that an `FST`/`FUS` may be sent here (metadata connection, 1.9.0+, a usable id). */
+export function checkControlRequest(
+  request: ControlRequest,
+  ctx: InboundContext,
+  pendingIds: ReadonlySet<string>,
+): Finding[] {
+  const found = checkControlPlace(request, ctx);
+  if (found.length > 0) return found;
+  if (RESERVED_IDS.has(request.id)) {
+    const message = `${request.method} with the reserved id ${request.id} (0, 1 and 2 are CLOSE, RAC and FAL)`;
+    return [{ code: 'bad-control-request-id', message }];
+  }
+  if (pendingIds.has(request.id)) {
+    const message = `${request.method} with id ${request.id}, which an earlier request still awaiting its answer has`;
+    return [{ code: 'bad-control-request-id', message }];
+  }
+  return [];
+}
+
+function checkControlPlace(request: ControlRequest, ctx: InboundContext): Finding[] {
   if (ctx.channel === 'notify') {
     return [
       { code: 'reply-on-notify-connection', message: `${request.method} on the notify connection` },
@@ -178,7 +231,12 @@ export function unmatchedReply(
   }
 }
 
-const WARNINGS: ReadonlySet<ViolationCode> = new Set(['lf-terminator', 'empty-line']);
+const WARNINGS: ReadonlySet<ViolationCode> = new Set([
+  'lf-terminator',
+  'empty-line',
+  'trailing-separator',
+  'bad-notification-id',
+]);
 
 /** Where a finding was made. */
 export interface FindingOrigin {

@@ -31,6 +31,7 @@ export type {
 export {
   ConnectionNotReadyError,
   DuplicateRequestIdError,
+  InvalidRequestIdError,
   ProxyConnectionClosedError,
   ReplyMismatchError,
   RequestTimeoutError,
@@ -46,6 +47,7 @@ export {
   DEFAULT_MAX_RECORDED_LINES,
   DEFAULT_MAX_RECORDED_VIOLATIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_TWO_CONNECTION_VERSION,
   DEFAULT_VERSION,
   type ProxySimulatorOptions,
 } from './options.js';

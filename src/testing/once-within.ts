@@ -24,6 +24,8 @@ export interface OnceWithinOptions<T> {
   failOn?: { event: string; error: (...args: any[]) => Error };
   /** The last lines received, for the timeout message. */
   recent?: () => string[];
+  /** Ends the wait early with the error this returns (e.g. the simulator was closed). */
+  abort?: { signal: AbortSignal; error: () => Error };
 }
 
 /** Resolves with the first accepted emission of `event`; listeners and timer are always removed. */
@@ -33,6 +35,11 @@ export function onceWithin<T>(
   options: OnceWithinOptions<T>,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const abort = options.abort;
+    if (abort?.signal.aborted) {
+      reject(abort.error());
+      return;
+    }
     const onEvent = (...args: unknown[]): void => {
       const value = options.accept(...args);
       if (value === undefined) return;
@@ -43,6 +50,10 @@ export function onceWithin<T>(
       cleanup();
       reject(options.failOn?.error(...args));
     };
+    const onAbort = (): void => {
+      cleanup();
+      reject(abort?.error());
+    };
     const timer = setTimeout(() => {
       cleanup();
       reject(new WaitTimeoutError(options.what, options.timeoutMs, options.recent?.() ?? []));
@@ -51,8 +62,10 @@ export function onceWithin<T>(
       clearTimeout(timer);
       emitter.off(event, onEvent);
       if (options.failOn) emitter.off(options.failOn.event, onFail);
+      abort?.signal.removeEventListener('abort', onAbort);
     }
     emitter.on(event, onEvent);
     if (options.failOn) emitter.on(options.failOn.event, onFail);
+    abort?.signal.addEventListener('abort', onAbort, { once: true });
   });
 }

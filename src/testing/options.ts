@@ -2,7 +2,7 @@
  * Options of the proxy simulator, their defaults in one place, and their normalisation.
  */
 import type { TlsOptions } from 'node:tls';
-import type { Pairs } from '../protocol/index.js';
+import { compareVersions, type Pairs } from '../protocol/index.js';
 import { SimulatorOptionsError } from './errors.js';
 import type { ControlRequestHandler, ParamsInput, SimulatorKind } from './types.js';
 
@@ -31,22 +31,37 @@ export interface ProxySimulatorOptions {
    */
   tls?: TlsOptions;
   /**
-   * Credentials the Remote's `RAC` must carry. A wrong or missing pair gets
+   * Credentials the Remote's `RAC` must carry (Remote authentication). A wrong or missing pair gets
    * `0|CLOSE|S|reason|S|wrong+credentials` (when the `RAC` asked for close packets and the offered
-   * version is 1.8.3 or later, as the real Proxy does), then the connection is closed.
-   * @default undefined (any credentials are accepted)
+   * version is 1.8.3 or later, as the real Proxy does), then the connection is closed. Needs an
+   * offered version of 1.8.2 or later (`RAC` does not exist before).
+   * @default undefined (no authentication: any `RAC` is accepted)
    */
   credentials?: { user: string; password: string };
   /**
+   * Hold `DPI`/`MPI` back until a `RAC` arrived on every socket. A real Proxy does so only with
+   * Remote authentication; without it, it sends the init as soon as the Remote is connected
+   * (PROTOCOL.md §3.1), so a Remote must write its `RAC` before it reads anything.
+   * @default true when `credentials` is set, else false
+   */
+  waitForCredentials?: boolean;
+  /**
    * `ARI.version` offered in `DPI`/`MPI`; `null` leaves it out, as a Server 7.0 Proxy does.
-   * @default '1.9.1'
+   * What real Proxies offer: `null` (Server 7.0), `'1.8.2'` (7.1), `'1.8.3'` (7.2), `'1.9.0'`
+   * (7.3), `'1.9.1'` (7.4+). Servers before 7.4 need two connections for a Data Adapter; a 7.4+
+   * Proxy still accepts two when configured with a notify port, and then offers 1.9.1. Other
+   * pairs are allowed on purpose: offering less than 1.9.1 to a single-connection Data Adapter
+   * tests its refusal (`DPI|E|Unsupported+Proxy+Adapter+version`, PROTOCOL.md §3.4).
+   * @default '1.9.0' for `'data-two-connections'` (Server 7.3), else '1.9.1'
    */
   version?: string | null;
   /**
-   * `keepalive_hint.millis` sent in `DPI`/`MPI`.
-   * @default undefined (not sent)
+   * `keepalive_hint.millis` sent in `DPI`/`MPI` (an integer; `<= 0` asks for nothing, as a real
+   * Proxy without keepalive timeout sends `-1`); `null` never sends it.
+   * @default derived from `keepaliveTimeoutMs` as a real Proxy does (half of it below 4000 ms,
+   * else 2000 ms less); not sent when `keepaliveTimeoutMs` is not set
    */
-  keepaliveHintMs?: number;
+  keepaliveHintMs?: number | null;
   /**
    * Further init parameters (e.g. `adapters_conf.id`, `data_provider.name`, `proxy.instance_id`),
    * sent after `ARI.version` and `keepalive_hint.millis`. A pair named `ARI.version` or
@@ -71,8 +86,10 @@ export interface ProxySimulatorOptions {
    */
   resubscribeOnReconnect?: boolean;
   /**
-   * Close a connection with `0|CLOSE|S|reason|S|keepalive+timeout` when nothing arrives on it for
-   * this long, in ms (the real Proxy's keepalive timeout).
+   * The real Proxy's keepalive timeout, in ms: when nothing arrives on a socket for this long
+   * (each socket of a two-connection pair is watched on its own, §6.1), the connection is closed,
+   * announced with `0|CLOSE|S|reason|S|keepalive+timeout` where the protocol has `CLOSE` (§6.2).
+   * Unless `keepaliveHintMs` is given, the init also carries the hint a real Proxy derives from it.
    * @default undefined (no activity check)
    */
   keepaliveTimeoutMs?: number;
@@ -125,8 +142,10 @@ export const DEFAULT_MAX_RECORDED_VIOLATIONS = 1_000;
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** Default wait for the Remote to close after a `CLOSE`: 2 s. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
-/** Default offered protocol version. */
+/** Default offered protocol version (Server 7.4+). */
 export const DEFAULT_VERSION = '1.9.1';
+/** Default offered protocol version of `'data-two-connections'` (Server 7.3). */
+export const DEFAULT_TWO_CONNECTION_VERSION = '1.9.0';
 
 /** Options with every default applied. */
 export interface ResolvedOptions {
@@ -136,6 +155,7 @@ export interface ResolvedOptions {
   readonly notifyPort: number;
   readonly tls: TlsOptions | undefined;
   readonly credentials: { user: string; password: string } | undefined;
+  readonly waitForCredentials: boolean;
   readonly initParams: Pairs;
   readonly autoInit: boolean;
   readonly requestTimeoutMs: number;
@@ -156,15 +176,38 @@ export function toPairs(params: ParamsInput | undefined): Pairs {
   return Object.entries(params as Record<string, string | null>);
 }
 
+/** The version offered by default to a kind. */
+function offeredVersion(options: ProxySimulatorOptions): string | null {
+  if (options.version !== undefined) return options.version;
+  return options.kind === 'data-two-connections' ? DEFAULT_TWO_CONNECTION_VERSION : DEFAULT_VERSION;
+}
+
+/**
+ * The hint a real Proxy derives from its keepalive timeout when none is configured (§3.3): half
+ * of it below 4 s, else the timeout minus 2 s.
+ */
+export function derivedKeepaliveHint(keepaliveTimeoutMs: number): number {
+  return keepaliveTimeoutMs < 4_000
+    ? Math.floor(keepaliveTimeoutMs / 2)
+    : keepaliveTimeoutMs - 2_000;
+}
+
+function keepaliveHint(options: ProxySimulatorOptions): number | null {
+  if (options.keepaliveHintMs !== undefined) return options.keepaliveHintMs;
+  const timeout = options.keepaliveTimeoutMs;
+  return timeout === undefined ? null : derivedKeepaliveHint(timeout);
+}
+
 /** The full init parameter list: version, hint, then the extra parameters (§3.3). */
 export function buildInitParams(options: ProxySimulatorOptions): Pairs {
   const extra = toPairs(options.initParams);
   const names = new Set(extra.map(([name]) => name));
   const params: Pairs = [];
-  const version = options.version === undefined ? DEFAULT_VERSION : options.version;
+  const version = offeredVersion(options);
   if (version !== null && !names.has('ARI.version')) params.push(['ARI.version', version]);
-  if (options.keepaliveHintMs !== undefined && !names.has('keepalive_hint.millis')) {
-    params.push(['keepalive_hint.millis', String(options.keepaliveHintMs)]);
+  const hint = keepaliveHint(options);
+  if (hint !== null && !names.has('keepalive_hint.millis')) {
+    params.push(['keepalive_hint.millis', String(hint)]);
   }
   return params.concat(extra);
 }
@@ -197,11 +240,34 @@ export function validateOptions(options: ProxySimulatorOptions): void {
   checkInteger('maxRecordedLines', options.maxRecordedLines, 1, 2 ** 31 - 1);
   checkInteger('maxRecordedViolations', options.maxRecordedViolations, 1, 2 ** 31 - 1);
   checkInteger('maxLineBytes', options.maxLineBytes, 1, 2 ** 31 - 1);
-  if (options.credentials !== undefined) {
-    const { user, password } = options.credentials;
-    if (typeof user !== 'string' || typeof password !== 'string') {
-      throw new SimulatorOptionsError('credentials', 'expected { user: string, password: string }');
-    }
+  if (options.keepaliveHintMs !== null) {
+    checkInteger('keepaliveHintMs', options.keepaliveHintMs, -(2 ** 31), 2 ** 31 - 1);
+  }
+  const version = options.version;
+  if (
+    version !== undefined &&
+    version !== null &&
+    (typeof version !== 'string' || version === '')
+  ) {
+    throw new SimulatorOptionsError(
+      'version',
+      `expected a version such as '1.9.1', or null for none, got ${JSON.stringify(version)}`,
+    );
+  }
+  if (options.credentials !== undefined) checkCredentials(options);
+}
+
+function checkCredentials(options: ProxySimulatorOptions): void {
+  const { user, password } = options.credentials ?? {};
+  if (typeof user !== 'string' || typeof password !== 'string') {
+    throw new SimulatorOptionsError('credentials', 'expected { user: string, password: string }');
+  }
+  const version = offeredVersion(options);
+  if (version === null || compareVersions(version, '1.8.2') < 0) {
+    throw new SimulatorOptionsError(
+      'credentials',
+      `a Proxy offering ${version ?? 'no version (Server 7.0)'} has no Remote authentication (RAC exists since 1.8.2): drop credentials or offer 1.8.2 or later`,
+    );
   }
 }
 
@@ -215,6 +281,7 @@ export function resolveOptions(options: ProxySimulatorOptions): ResolvedOptions 
     notifyPort: options.notifyPort ?? 0,
     tls: options.tls,
     credentials: options.credentials,
+    waitForCredentials: options.waitForCredentials ?? options.credentials !== undefined,
     initParams: buildInitParams(options),
     autoInit: options.autoInit ?? true,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

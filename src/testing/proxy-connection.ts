@@ -1,7 +1,8 @@
 /**
  * One simulated Proxy connection: a {@link ProxySession} wired to one socket (two in the
  * two-connection Data mode), with the request API, the waits, and the fault switches (pause
- * reading, drop, CLOSE, keepalive timeout).
+ * reading, drop, CLOSE, keepalive timeout). A little over the usual module size because that
+ * surface is the test kit's API; the protocol itself lives in the session.
  */
 import type { Socket } from 'node:net';
 import { type Dialect, encodeClose, type Pairs, type ProxyRequest } from '../protocol/index.js';
@@ -9,6 +10,7 @@ import { defaultControlHandler } from './control-answers.js';
 import {
   ConnectionNotReadyError,
   DuplicateRequestIdError,
+  InvalidRequestIdError,
   ProxyConnectionClosedError,
   UnsupportedRequestError,
 } from './errors.js';
@@ -58,9 +60,13 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
   readonly #endpoints = new Map<Channel, SocketEndpoint>();
   readonly #nextRequestId: () => string;
   #closing: string | undefined;
-  #activityTimer: NodeJS.Timeout | undefined;
+  /** One activity timer per socket: the Proxy checks each connection on its own (§6.1). */
+  readonly #activityTimers = new Map<Channel, NodeJS.Timeout>();
 
-  /** @internal Created by the simulator for an accepted or dialled socket. */
+  /**
+   * @internal Created by the simulator for an accepted or dialled socket; `begin()` starts the
+   * protocol once the simulator has wired its listeners.
+   */
   constructor(id: number, host: ConnectionHost, socket: Socket) {
     super();
     this.id = id;
@@ -85,7 +91,11 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
       ready: () => host.onReady(this),
     });
     this.#attach(socket, 'main');
-    this.#startActivityCheck();
+  }
+
+  /** @internal Starts the protocol on the attached socket(s): the init may be due at once. */
+  begin(): void {
+    for (const channel of this.#endpoints.keys()) this.#session.socketAttached(channel);
   }
 
   /** This connection's own log. */
@@ -133,10 +143,14 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
     this.#session.controlHandler = handler ?? defaultControlHandler;
   }
 
-  /** @internal Attaches the notify socket (two-connection mode). */
-  attachNotify(socket: Socket): void {
-    if (this.#closing !== undefined || this.ended !== undefined) socket.destroy();
-    else this.#attach(socket, 'notify');
+  /** @internal Attaches the notify socket (two-connection mode); `started`: begin() was called. */
+  attachNotify(socket: Socket, started = true): void {
+    if (this.#closing !== undefined || this.ended !== undefined) {
+      socket.destroy();
+      return;
+    }
+    this.#attach(socket, 'notify');
+    if (started) this.#session.socketAttached('notify');
   }
 
   /**
@@ -146,6 +160,7 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
   async init(params?: ParamsInput, options: RequestOptions = {}): Promise<InitReply> {
     const list = params === undefined ? this.#options.initParams : toPairs(params);
     const id = options.id ?? this.#nextRequestId();
+    InvalidRequestIdError.check(id);
     return (await this.#session.init(list, id, options.timeoutMs)) as InitReply;
   }
 
@@ -157,6 +172,7 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
     UnsupportedRequestError.check(input.method, this.kind);
     await this.#whenReady(`a ${input.method} request`, options.timeoutMs);
     const id = options.id ?? this.#nextRequestId();
+    InvalidRequestIdError.check(id);
     if (this.#session.isPending(id)) throw new DuplicateRequestIdError(id);
     const request = { ...input, kind: 'request', id } as ProxyRequest;
     return (await this.#session.send(request, options.timeoutMs)) as ReplyOf<R['method']>;
@@ -184,7 +200,11 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
     return this.#shutdown('dropped', 'destroy');
   }
 
-  /** Sends `0|CLOSE|S|reason|S|<reason>`, then ends the connection; resolves once closed. */
+  /**
+   * Sends `0|CLOSE|S|reason|S|<reason>` (old-encoded), then ends the connection; resolves once
+   * closed. It is sent whatever the protocol version: to close as an old Proxy would (1.8.0,
+   * 1.8.2 have no `CLOSE`), use `drop()`.
+   */
   sendClose(reason = 'closed by the simulator'): Promise<void> {
     if (this.#closing === undefined && this.ended === undefined) {
       this.#endpoints.get('main')?.writeLine(encodeClose(reason));
@@ -264,24 +284,39 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
       counted: (bytes: number) => session.onCounted(channel, bytes),
       problem: (problem: Parameters<ProxySession['onProblem']>[0], sample: string) =>
         session.onProblem(problem, sample, channel),
-      activity: () => this.#activityTimer?.refresh(),
+      activity: () => this.#activityTimers.get(channel)?.refresh(),
       closed: (end: { error: Error | undefined }) => this.#onSocketClosed(end.error),
     };
     const framing = {
       maxLineBytes: this.#options.maxLineBytes,
       countUpdates: this.#options.countOnly,
     };
-    this.#endpoints.set(channel, new SocketEndpoint(socket, channel, sink, framing));
+    const endpoint = new SocketEndpoint(socket, channel, sink, framing);
+    this.#endpoints.set(channel, endpoint);
+    this.#watchActivity(endpoint);
   }
 
-  #startActivityCheck(): void {
+  /** The Proxy's keepalive timeout on one socket (`keepaliveTimeoutMs`). */
+  #watchActivity(endpoint: SocketEndpoint): void {
     const ms = this.#options.keepaliveTimeoutMs;
-    if (ms === undefined) return;
-    this.#activityTimer = setTimeout(() => {
+    if (ms === undefined || endpoint.closed) return;
+    const timer = setTimeout(() => {
       // While reading is paused nothing can be seen arriving: that is the test's doing.
-      if (this.#select(undefined).some((e) => e.paused)) this.#activityTimer?.refresh();
-      else void this.sendClose('keepalive timeout');
+      if (endpoint.paused) timer.refresh();
+      else void this.#closeForInactivity();
     }, ms);
+    this.#activityTimers.set(endpoint.channel, timer);
+  }
+
+  #closeForInactivity(): Promise<void> {
+    const reason = 'keepalive timeout';
+    if (
+      this.#closing === undefined &&
+      this.ended === undefined &&
+      this.#session.closePacketAllowed()
+    )
+      this.#endpoints.get('main')?.writeLine(encodeClose(reason));
+    return this.#shutdown(reason, 'end');
   }
 
   #shutdown(reason: string, how: 'end' | 'destroy'): Promise<void> {
@@ -303,7 +338,8 @@ export class ProxyConnection extends ProxyApi<ProxyConnectionEvents> {
             reason: error ? 'socket error' : 'eof',
             ...(error ? { error } : {}),
           };
-    clearTimeout(this.#activityTimer);
+    for (const timer of this.#activityTimers.values()) clearTimeout(timer);
+    this.#activityTimers.clear();
     // One socket gone ends the session: the other one of a two-connection pair goes too.
     for (const endpoint of this.#endpoints.values()) void endpoint.destroy();
     this.#session.end(end);

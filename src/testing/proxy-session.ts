@@ -20,8 +20,12 @@ import {
   type RemoteReply,
 } from '../protocol/index.js';
 import { answerControlRequest, defaultControlHandler } from './control-answers.js';
-import { decodeEntry } from './entries.js';
-import { ConnectionNotReadyError, ProxyConnectionClosedError } from './errors.js';
+import { decodeTolerant } from './entries.js';
+import {
+  ConnectionNotReadyError,
+  InvalidRequestIdError,
+  ProxyConnectionClosedError,
+} from './errors.js';
 import {
   closePacketAllowed,
   credentialsAccepted,
@@ -34,6 +38,7 @@ import {
   checkErrorTag,
   checkNotification,
   checkReplyChannel,
+  checkReplyContent,
   type Finding,
   framingFinding,
   type InboundContext,
@@ -82,6 +87,9 @@ export class ProxySession {
   readonly #pending = new PendingRequests();
   readonly #subscriptions: SubscriptionTracker;
   readonly #credentials = new Map<Channel, Pairs>();
+  readonly #attached = new Set<Channel>();
+  readonly #required: readonly Channel[];
+  readonly #pendingControl = new Set<string>();
   readonly #lfWarned = new Set<Channel>();
   #status: ConnectionStatus = 'authenticating';
   #offered: string | null;
@@ -97,7 +105,9 @@ export class ProxySession {
   constructor(port: SessionPort) {
     this.#port = port;
     this.#options = port.options;
-    this.#subscriptions = new SubscriptionTracker(port.options.kind !== 'data-two-connections');
+    const twoConnections = port.options.kind === 'data-two-connections';
+    this.#subscriptions = new SubscriptionTracker(!twoConnections);
+    this.#required = twoConnections ? ['main', 'notify'] : ['main'];
     this.#offered = paramValue(port.options.initParams, 'ARI.version') ?? null;
     this.#dialect = provisionalDialect(this.#offered);
     this.controlHandler = port.options.onControlRequest ?? defaultControlHandler;
@@ -137,6 +147,22 @@ export class ProxySession {
   /** Items subscribed and not unsubscribed. */
   activeItems(): string[] {
     return this.#subscriptions.activeItems();
+  }
+
+  /**
+   * Whether the Proxy announces a closure with `CLOSE` now (§6.2): the offered version has it
+   * (1.8.3+), and either the `RAC` asked for it or the negotiated version has it too.
+   */
+  closePacketAllowed(): boolean {
+    const rac = this.#credentials.get('main');
+    const negotiated = this.#status === 'ready' ? this.#dialect.version : undefined;
+    return closePacketAllowed(rac, this.#offered, negotiated);
+  }
+
+  /** A socket of the connection is attached: the automatic init may be due (§1.2, §3.1). */
+  socketAttached(channel: Channel): void {
+    this.#attached.add(channel);
+    this.#maybeAutoInit();
   }
 
   /** Sends the init with `params` (the full list) and resolves with its reply. */
@@ -209,10 +235,15 @@ export class ProxySession {
       channel,
       line: text,
     };
-    const entry = decodeEntry(origin, this.#dialect);
+    const { entry, trailingSeparator } = decodeTolerant(origin, this.#dialect);
     for (const recorder of this.#port.recorders) recorder.record(entry, bytes);
     this.#port.emit('line', entry);
     if (this.#rejected) return;
+    if (trailingSeparator) {
+      const message =
+        'the line ends with "|": the Proxy drops the empty token, but write none (§1.4)';
+      this.#violation('trailing-separator', message, channel, text);
+    }
     if (!this.#credentials.has(channel) && entry.message?.kind !== 'credentials') {
       this.#rejectFirstLine(channel, `"${text.slice(0, 80)}"`, text);
     } else if (entry.message === null) {
@@ -265,21 +296,39 @@ export class ProxySession {
     }
     if (!credentialsAccepted(params, this.#options.credentials)) {
       this.#rejected = true;
-      if (closePacketAllowed(params, this.#offered)) {
-        this.#port.write(channel, encodeClose('wrong credentials'));
+      // On the request/reply socket even for a notify RAC: the Remote never reads the other one.
+      if (closePacketAllowed(params, this.#offered, undefined)) {
+        this.#port.write('main', encodeClose('wrong credentials'));
       }
       this.#port.reject('wrong credentials');
       return;
     }
-    const required: Channel[] =
-      this.#options.kind === 'data-two-connections' ? ['main', 'notify'] : ['main'];
-    if (this.#status !== 'authenticating' || !required.every((c) => this.#credentials.has(c)))
+    if (this.#status === 'authenticating' && this.#required.every((c) => this.#credentials.has(c)))
+      this.#setStatus('authenticated');
+    this.#maybeAutoInit();
+  }
+
+  /**
+   * Sends the automatic init once every socket is there and, when the Proxy authenticates
+   * Remotes, once each sent a valid `RAC` (§3.1, §3.2).
+   */
+  #maybeAutoInit(): void {
+    if (!this.#options.autoInit || this.#initSent || this.#rejected || this.#end) return;
+    if (!this.#required.every((c) => this.#attached.has(c))) return;
+    if (this.#options.waitForCredentials && !this.#required.every((c) => this.#credentials.has(c)))
       return;
-    this.#setStatus('authenticated');
-    if (this.#options.autoInit && !this.#initSent) {
-      // A failed automatic init shows through status, events and waitForInit().
-      this.init(this.#options.initParams, this.#port.nextRequestId(), undefined).catch(() => {});
+    let id: string;
+    try {
+      id = this.#port.nextRequestId();
+      InvalidRequestIdError.check(id);
+    } catch (error) {
+      // A broken id generator: end the connection, so that waits fail saying why.
+      this.#rejected = true;
+      this.#port.reject(`no init sent: ${error instanceof Error ? error.message : String(error)}`);
+      return;
     }
+    // A failed automatic init shows through status, events and waitForInit().
+    this.init(this.#options.initParams, id, undefined).catch(() => {});
   }
 
   #rejectFirstLine(channel: Channel, what: string, line: string): void {
@@ -294,7 +343,8 @@ export class ProxySession {
     const ctx = this.#context(channel);
     const findings = checkNotification(n, ctx);
     if (this.#options.kind !== 'metadata' && n.method !== 'FAL' && ctx.initialized) {
-      const problem = this.#subscriptions.check(n.item, n.subscriptionId);
+      const isSnapshot = n.method === 'UD3' ? n.isSnapshot : undefined;
+      const problem = this.#subscriptions.check({ ...n, isSnapshot });
       if (problem !== null) findings.push(problem);
     }
     this.#report(findings, channel, entry.line);
@@ -310,13 +360,17 @@ export class ProxySession {
     }
     const request = settled.request;
     this.#report(checkErrorTag(request, reply, this.#dialect), channel, line);
+    this.#report(checkReplyContent(request, reply, line, this.#dialect), channel, line);
+    let problem = null;
     if (request.method === 'DPI' || request.method === 'MPI') {
       this.#applyInitReply(reply as InitReply, line);
     } else if (request.method === 'SUB') {
-      this.#subscriptions.subscribeReplied(request.item, request.id, reply.error === undefined);
+      const ok = reply.error === undefined;
+      problem = this.#subscriptions.subscribeReplied(request.item, request.id, ok);
     } else if (request.method === 'USB') {
-      this.#subscriptions.unsubscribeReplied(request.item, request.id);
+      problem = this.#subscriptions.unsubscribeReplied(request.item, request.id);
     }
+    if (problem !== null) this.#report([problem], channel, line);
   }
 
   #applyInitReply(reply: InitReply, line: string): void {
@@ -331,14 +385,17 @@ export class ProxySession {
   }
 
   #onControlRequest(request: ControlRequest, channel: Channel, line: string): void {
-    const findings = checkControlRequest(request, this.#context(channel));
+    const findings = checkControlRequest(request, this.#context(channel), this.#pendingControl);
     this.#report(findings, channel, line);
     if (findings.length === 0) void this.#answerControl(request);
   }
 
   async #answerControl(request: ControlRequest): Promise<void> {
+    this.#pendingControl.add(request.id);
     const answer = await answerControlRequest(this.controlHandler, request);
+    // Not answered: from the Remote's side the request stays pending, its id in use.
     if (answer === null || this.#end !== undefined) return;
+    this.#pendingControl.delete(request.id);
     this.#port.write('main', encodeControlReply(request.method, request.id, answer, this.#dialect));
   }
 

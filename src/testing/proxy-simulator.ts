@@ -6,7 +6,11 @@
  */
 import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { SimulatorOptionsError, SimulatorStateError } from './errors.js';
+import {
+  ProxyConnectionClosedError,
+  SimulatorOptionsError,
+  SimulatorStateError,
+} from './errors.js';
 import { onceWithin } from './once-within.js';
 import { type ProxySimulatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { ProxyApi } from './proxy-api.js';
@@ -71,6 +75,9 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
   #notifyPort: number | undefined;
   #carryOver = new Set<string>();
   #closePromise: Promise<void> | undefined;
+  #started = false;
+  /** Aborted by close(): ends pending waits and dials at once. */
+  readonly #closing = new AbortController();
   #seq = 0;
 
   constructor(options: ProxySimulatorOptions) {
@@ -95,18 +102,26 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
   async start(): Promise<this> {
     if (this.#closePromise)
       throw new SimulatorStateError('The simulator is closed; create a new one');
-    if (this.#servers.length > 0) throw new SimulatorStateError('The simulator is already started');
-    const { host, port, notifyPort } = this.#options;
-    const tls = this.#options.tls;
-    const main = await listen(host, port, tls, (socket) => this.#onMainSocket(socket));
-    this.#servers.push(main.server);
-    this.#port = main.port;
+    if (this.#started) throw new SimulatorStateError('The simulator is already started');
+    this.#started = true;
+    const { port, notifyPort } = this.#options;
+    this.#port = await this.#listen(port, (socket) => this.#onMainSocket(socket));
     if (this.kind === 'data-two-connections') {
-      const notify = await listen(host, notifyPort, tls, (s) => this.#onNotifySocket(s));
-      this.#servers.push(notify.server);
-      this.#notifyPort = notify.port;
+      this.#notifyPort = await this.#listen(notifyPort, (s) => this.#onNotifySocket(s));
     }
     return this;
+  }
+
+  /** Listens on one port; a close() that came meanwhile stops it again. */
+  async #listen(port: number, onSocket: (socket: Socket) => void): Promise<number> {
+    const { host, tls } = this.#options;
+    const listening = await listen(host, port, tls, onSocket);
+    if (this.#closePromise) {
+      await stopListening(listening.server);
+      throw new SimulatorStateError('The simulator was closed while it was starting');
+    }
+    this.#servers.push(listening.server);
+    return listening.port;
   }
 
   /** The request/reply port the simulator listens on. */
@@ -161,7 +176,8 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
       throw new SimulatorStateError('The simulator is closed; create a new one');
     const tls = options.tls ?? (this.#options.tls as ConnectionOptions | undefined);
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
-    return this.#adopt(await dial(host, port, tls, timeoutMs));
+    const socket = await dial(host, port, tls, timeoutMs, this.#closing.signal);
+    return this.#adopt(socket);
   }
 
   /** Waits for a connection (see {@link WaitForConnectionOptions}). */
@@ -171,11 +187,16 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
     const after = options.after;
     let connection =
       after === undefined ? this.connection : this.#connections.find((c) => c.id > after.id);
+    const what = after === undefined ? 'a Remote to connect' : `a connection after #${after.id}`;
     connection ??= await onceWithin(this, 'connection', {
       timeoutMs,
-      what: after === undefined ? 'a Remote to connect' : `a connection after #${after.id}`,
+      what,
       accept: (c: ProxyConnection) => (after === undefined || c.id > after.id ? c : undefined),
       recent: () => this.#recorder.recentLines(),
+      abort: {
+        signal: this.#closing.signal,
+        error: () => new ProxyConnectionClosedError(what, 'simulator closed'),
+      },
     });
     if (options.initialized)
       await connection.waitForInit({ timeoutMs: Math.max(1, deadline - Date.now()) });
@@ -199,6 +220,7 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
   }
 
   async #closeAll(): Promise<void> {
+    this.#closing.abort();
     for (const socket of this.#waitingNotify.splice(0)) socket.destroy();
     await Promise.all(this.#connections.map((c) => c.close()));
     await Promise.all(this.#servers.map(stopListening));
@@ -235,6 +257,10 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
   }
 
   #adopt(socket: Socket): ProxyConnection {
+    if (this.#closePromise) {
+      socket.destroy();
+      throw new SimulatorStateError('The simulator was closed while connecting');
+    }
     const connection = new ProxyConnection(this.#connections.length + 1, this.#host, socket);
     this.#connections.push(connection);
     connection.on('handshake', (reply) => this.emit('handshake', reply, connection));
@@ -243,8 +269,9 @@ export class ProxySimulator extends ProxyApi<ProxySimulatorEvents> {
     connection.on('violation', (v) => this.emit('violation', v, connection));
     connection.on('close', (end) => this.#onConnectionClosed(end, connection));
     const waiting = this.kind === 'data-two-connections' ? this.#waitingNotify.shift() : undefined;
-    if (waiting !== undefined) connection.attachNotify(waiting);
+    if (waiting !== undefined) connection.attachNotify(waiting, false);
     this.emit('connection', connection);
+    connection.begin();
     return connection;
   }
 

@@ -107,6 +107,11 @@ export type ViolationCode =
   | 'lf-terminator'
   /** (warning) An empty line. */
   | 'empty-line'
+  /**
+   * (warning) A line ending with `|` (an empty last token, as the official Node SDK writes for an
+   * empty list): the Proxy's tokenizer drops it; the line is decoded without it (§1.4).
+   */
+  | 'trailing-separator'
   /** A reply whose id matches no pending request. */
   | 'unknown-reply-id'
   /** A reply to a request that already timed out. */
@@ -123,16 +128,30 @@ export type ViolationCode =
   | 'notification-on-wrong-connection'
   /** A reply or control request on the notify connection. */
   | 'reply-on-notify-connection'
-  /** A notification whose `<ts>` token is not all digits. */
+  /**
+   * (warning) A notification whose `<ts>` token is not all digits: the Proxy ignores the token
+   * (§1.5), but the SDKs write a timestamp and the §8 vectors expect digits.
+   */
   | 'bad-notification-id'
   /** An event for an item with no active subscription (§4.2). */
   | 'unsubscribed-item'
   /** An event whose subscription id is not the one of the item's active `SUB` (§4.2). */
   | 'stale-subscription-id'
-  /** A message the negotiated version does not have (`DFD`, `FST`, `FUS` below 1.9.0). */
+  /** A snapshot `UD3` (`B|1`) after the snapshot ended (`EOS`, or a `B|0` update), or a second `EOS` (§4.3). */
+  | 'snapshot-after-end'
+  /** A `SUB`/`USB` reply overtaking the reply to an earlier request for the same item (§4.4). */
+  | 'reply-out-of-order'
+  /** A reply whose content does not fit its request (e.g. a `GIT` reply with another item count). */
+  | 'bad-reply'
+  /**
+   * A message the negotiated version does not have (`DFD`, `FST`, `FUS`, `ER`, the `NNS|I|…`
+   * and `NNT|B|…` replies below 1.9.0).
+   */
   | 'unsupported-in-version'
-  /** `FST`/`FUS` on a Data Adapter connection. */
+  /** `FST`/`FUS` on a Data Adapter connection, or before the init. */
   | 'unexpected-control-request'
+  /** `FST`/`FUS` with a reserved id (`0`, `1`, `2`) or the id of one still awaiting its answer (§5.3). */
+  | 'bad-control-request-id'
   /** A Metadata Adapter's `FAL` with an id other than `2`. */
   | 'bad-failure-id';
 
@@ -141,7 +160,7 @@ export interface Violation {
   /** Position in the simulator's log (shared with recorded lines). */
   readonly seq: number;
   readonly code: ViolationCode;
-  /** `warning` for tolerated deviations (`lf-terminator`, `empty-line`), else `violation`. */
+  /** `warning` for deviations a real Proxy tolerates (see {@link ViolationCode}), else `violation`. */
   readonly severity: 'violation' | 'warning';
   /** What was wrong, in words. */
   readonly message: string;
@@ -157,9 +176,12 @@ export interface Violation {
 
 /** The lifecycle of a simulated connection (one protocol session, one or two sockets). */
 export type ConnectionStatus =
-  /** Waiting for `RAC` (and, in two-connection mode, for the notify connection and its `RAC`). */
+  /**
+   * The init was not sent yet: waiting for the sockets (two-connection mode: the notify one too)
+   * and, with `waitForCredentials`, for their `RAC`.
+   */
   | 'authenticating'
-  /** Credentials accepted; the init was not sent yet (`autoInit: false`). */
+  /** A `RAC` arrived on every socket; the init was not sent yet (`autoInit: false`). */
   | 'authenticated'
   /** `DPI`/`MPI` sent, reply pending. */
   | 'initializing'

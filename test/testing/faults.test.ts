@@ -130,6 +130,14 @@ describe('CLOSE and the keepalive timeout', () => {
     expect(conn.ended).toEqual({ initiator: 'simulator', reason: 'keepalive timeout' });
   });
 
+  it('old-encodes the reason (§6.2)', async () => {
+    const s = await start();
+    const { remote, conn } = await openSession(s);
+    await conn.sendClose('a|b € #');
+    await remote.waitForEnd();
+    expect(remote.lines.at(-1)).toBe('0|CLOSE|S|reason|S|a%7Cb+%E2%82%AC+%23');
+  });
+
   it('closes a silent connection after keepaliveTimeoutMs, not one that sends keepalives', async () => {
     const s = await start({ keepaliveTimeoutMs: 1_000 });
     const { remote, conn } = await openSession(s);
@@ -159,6 +167,26 @@ describe('inverted mode and TLS', () => {
     expect(await remote.waitForLine(/MPI/)).toBe('ID0|MPI|S|ARI.version|S|1.9.1');
     remote.send('ID0|MPI|S|ARI.version|S|1.9.1');
     expect((await conn.waitForInit()).params).toEqual([['ARI.version', '1.9.1']]);
+  });
+
+  it('dials again after a drop: a fresh connection with a fresh handshake', async () => {
+    server = await startLoopbackServer();
+    const s = new ProxySimulator({ kind: 'metadata' });
+    sim = s;
+    const first = await s.connectTo(server.host, server.port);
+    const one = wrapSocket(await server.nextConnection());
+    one.send(RAC);
+    const mpi = await one.waitForLine(/MPI/);
+    await first.drop();
+    await one.waitForEnd();
+    const second = await s.connectTo(server.host, server.port);
+    const two = wrapSocket(await server.nextConnection());
+    two.send(RAC);
+    const again = await two.waitForLine(/MPI/);
+    expect(again.split('|')[0]).not.toBe(mpi.split('|')[0]);
+    two.send(`${again.split('|')[0]}|MPI|S|ARI.version|S|1.9.1`);
+    expect((await second.waitForInit()).error).toBeUndefined();
+    expect(s.connections).toEqual([first, second]);
   });
 
   it('reports a Remote that does not listen, and refuses the two-connection kind', async () => {

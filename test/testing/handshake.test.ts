@@ -33,18 +33,40 @@ async function start(options: Partial<ProxySimulatorOptions> = {}): Promise<Prox
 }
 
 describe('init request', () => {
-  it('waits for RAC, then sends DPI with the version and the keepalive hint, CR LF terminated', async () => {
+  it('without authentication sends DPI as soon as the Remote connects, CR LF terminated (§3.1)', async () => {
     const s = await start({ keepaliveHintMs: 3000 });
+    const remote = await connectRemote(s.port);
+    // Nothing written yet by the Remote: a real Proxy without auth does not wait for the RAC.
+    await remote.waitForLine(/DPI/);
+    expect(remote.received()).toBe(
+      'ID0|DPI|S|ARI.version|S|1.9.1|S|keepalive_hint.millis|S|3000\r\n',
+    );
+    const conn = await s.waitForConnection();
+    expect(conn.status).toBe('initializing');
+    remote.send(RAC);
+    remote.send('ID0|DPI|S|ARI.version|S|1.9.1');
+    await conn.waitForInit();
+    expect(conn.status).toBe('ready');
+    expect(conn.violations).toEqual([]);
+  });
+
+  it.each([
+    ['with credentials', { credentials: { user: 'my_user', password: 'my_password' } }],
+    ['with waitForCredentials', { waitForCredentials: true }],
+  ])('%s waits for RAC before DPI', async (_, options) => {
+    const s = await start({ keepaliveHintMs: 3000, ...options });
     const remote = await connectRemote(s.port);
     const conn = await s.waitForConnection();
     expect(conn.status).toBe('authenticating');
     expect(remote.received()).toBe('');
-    remote.send(RAC);
+    remote.send(RAC_WITH_CREDENTIALS);
     await remote.waitForLine(/DPI/);
     expect(remote.received()).toBe(
       'ID0|DPI|S|ARI.version|S|1.9.1|S|keepalive_hint.millis|S|3000\r\n',
     );
     expect(conn.credentials).toEqual([
+      ['user', 'my_user'],
+      ['password', 'my_password'],
       ['enableClosePacket', 'true'],
       ['SDK', 'Node.js Adapter SDK'],
     ]);
@@ -93,6 +115,22 @@ describe('init request', () => {
     expect(conn.initReply).toEqual({ kind: 'reply', method: 'DPI', id: 'ID0', params: null });
     expect(conn.dialect.version).toBe('1.8.0');
     expect(conn.violations).toEqual([]);
+  });
+
+  it('writes the DPI of the Server 7.4 transcript byte for byte (V13)', async () => {
+    const s = await start({
+      nextRequestId: () => '1000001853f9ac178',
+      initParams: [
+        ['data_provider.name', 'DEFAULT'],
+        ['adapters_conf.id', 'PROXY_HELLOWORLD_SOCKETS'],
+      ],
+    });
+    const remote = await connectRemote(s.port);
+    remote.send(RAC);
+    await remote.waitForLine(/DPI/);
+    expect(remote.received()).toBe(
+      '1000001853f9ac178|DPI|S|ARI.version|S|1.9.1|S|data_provider.name|S|DEFAULT|S|adapters_conf.id|S|PROXY_HELLOWORLD_SOCKETS\r\n',
+    );
   });
 
   it('old-encodes init parameters (V12) and sends MPI for a metadata adapter', async () => {
@@ -211,16 +249,24 @@ describe('credentials', () => {
     expect(remote.received()).toBe('');
   });
 
-  it('fails a connection whose first line is not RAC, like the real protocol error', async () => {
-    const s = await start();
-    const remote = await connectRemote(s.port);
-    remote.send('KEEPALIVE');
-    await remote.waitForEnd();
-    const conn = s.connections[0];
-    expect((await conn?.waitForClose())?.reason).toBe('protocol error');
-    expect(conn?.violations.map((v) => v.code)).toEqual(['credentials-not-first']);
-    expect(remote.received()).toBe('');
-  });
+  it.each([
+    ['a keepalive', 'KEEPALIVE'],
+    ['the init reply', 'ID0|DPI|S|ARI.version|S|1.9.1'],
+  ])(
+    'fails a connection whose first line is %s, not RAC (the real "protocol error")',
+    async (_, first) => {
+      const s = await start();
+      const remote = await connectRemote(s.port);
+      await remote.waitForLine(/DPI/);
+      remote.send(first);
+      await remote.waitForEnd();
+      const conn = s.connections[0];
+      expect((await conn?.waitForClose())?.reason).toBe('protocol error');
+      expect(conn?.violations.map((v) => v.code)).toEqual(['credentials-not-first']);
+      expect(conn?.initReply).toBeUndefined();
+      expect(remote.lines).toEqual(['ID0|DPI|S|ARI.version|S|1.9.1']);
+    },
+  );
 
   it('reports a RAC with an id other than 1 and a second RAC', async () => {
     const s = await start();

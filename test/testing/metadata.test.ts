@@ -47,7 +47,6 @@ const TABLE_1_9 = {
   items: ['item1', 'item2'],
 };
 const APPLE = { platform: 'Apple' as const, applicationId: 'appID', deviceToken: 'deviceToken' };
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal MPN notification format
 const FORMAT = '{"aps":{"alert":"${message}","badge":"AUTO"},"acme2":["${tag1}","${tag2}"]}';
 const CREDITS = {
   tag: 'EC',
@@ -451,6 +450,143 @@ const CASES_1_8: Case[] = [
   },
 ];
 
+// The same requests at a negotiated 1.8.x: every string old-encoded (§2.4, §2.5: space → +, and
+// the V02 escapes), tables in the 1.8 layout (§5.2: no data adapter, no items, no statistics).
+const CASES_1_8_CONSTRUCTED: Case[] = [
+  {
+    name: 'V44 NUS, old-encoded headers',
+    call: (c) =>
+      c.notifyUser(
+        'user',
+        'password',
+        [
+          ['header1', 'value 1'],
+          ['REQUEST_ID', 'FAKEREQID'],
+        ],
+        ID,
+      ),
+    line: 'FAKEID|NUS|S|user|S|password|S|header1|S|value+1|S|REQUEST_ID|S|FAKEREQID',
+    reply: 'FAKEID|NUS|D|12.34|B|1',
+    expected: { maxBandwidth: 12.34, wantsTablesNotification: true },
+  },
+  {
+    name: 'V46 NUS special characters, old-encoded',
+    call: (c) =>
+      c.notifyUser(
+        'user',
+        'password',
+        [
+          ['header \r', 'value 𩥪'],
+          ['header $', '#'],
+          ['header +', 'value Ȭ'],
+          ['header |', 'value €'],
+        ],
+        ID,
+      ),
+    line: 'FAKEID|NUS|S|user|S|password|S|header+%0D|S|value+%F0%A9%A5%AA|S|header+%24|S|%23|S|header+%2B|S|value+%C8%AC|S|header+%7C|S|value+%E2%82%AC',
+    reply: 'FAKEID|NUS|EC|A+Message|-1|Message+for+client',
+    expected: {
+      error: {
+        tag: 'EC',
+        message: 'A Message',
+        clientCode: -1,
+        clientMessage: 'Message for client',
+      },
+    },
+  },
+  {
+    name: 'V47 NUA',
+    call: (c) => c.notifyUserWithPrincipal('user', 'password', 'the principal', {}, ID),
+    line: 'FAKEID|NUA|S|user|S|password|S|the+principal',
+    reply: 'FAKEID|NUA|D|0|B|0',
+    expected: { maxBandwidth: 0, wantsTablesNotification: false },
+  },
+  {
+    name: 'V41 GUI',
+    call: (c) => c.getUserItemData('user', ['item 1', 'item 2'], ID),
+    line: 'FAKEID|GUI|S|user|S|item+1|S|item+2',
+    reply: 'FAKEID|GUI|I|30|D|3|M|RMDC|I|40|D|2.25|M|M',
+    expected: {
+      itemData: [
+        { size: 30, frequency: 3, modes: ['RAW', 'MERGE', 'DISTINCT', 'COMMAND'] },
+        { size: 40, frequency: 2.25, modes: ['MERGE'] },
+      ],
+    },
+  },
+  {
+    name: 'V42 GSC',
+    call: (c) => c.getSchema('user', 'group', 'Field 1 Field 2', 'FAKESESSID', ID),
+    line: 'FAKEID|GSC|S|user|S|group|S|Field+1+Field+2|S|FAKESESSID',
+    reply: 'FAKEID|GSC|S|Field+1|S|Field+2',
+    expected: { names: ['Field 1', 'Field 2'] },
+  },
+  {
+    name: 'V48 NUM',
+    call: (c) => c.notifyUserMessage('user', 'FAKESESSID', 'This is a message', ID),
+    line: 'FAKEID|NUM|S|user|S|FAKESESSID|S|This+is+a+message',
+    reply: 'FAKEID|NUM|EC|Unsupported+function|0|#',
+    expected: {
+      error: { tag: 'EC', message: 'Unsupported function', clientCode: 0, clientMessage: null },
+    },
+  },
+  {
+    name: 'V49 NNS',
+    call: (c) =>
+      c.notifyNewSession('user', 'FAKESESSID', { USER_AGENT: 'a b', REMOTE_IP: null }, ID),
+    line: 'FAKEID|NNS|S|user|S|FAKESESSID|S|USER_AGENT|S|a+b|S|REMOTE_IP|S|#',
+    reply: 'FAKEID|NNS|V',
+    expected: { ttlSeconds: null },
+  },
+  {
+    name: 'V52 NTC with statistics given: none in the 1.8 layout',
+    call: (c) =>
+      c.notifyTablesClose(
+        'FAKESESSID',
+        [{ ...TABLE_1_9, statistics: [{ realTime: 1, lost: 0, filtered: 0 }] }],
+        ID,
+      ),
+    line: 'FAKEID|NTC|S|FAKESESSID|I|1|M|M|S|item1+item2|S|field1+field2|I|1|I|2|S|#',
+    reply: 'FAKEID|NTC|V',
+    expected: {},
+  },
+  {
+    name: 'V54 MDA',
+    call: (c) => c.notifyMpnDeviceAccess('user', 'FAKESESSID', APPLE, ID),
+    line: 'FAKEID|MDA|S|user|S|FAKESESSID|P|A|S|appID|S|deviceToken',
+    reply: 'FAKEID|MDA|EC|An+error|-2|Message+for+the+client',
+    expected: { error: CREDITS },
+  },
+  {
+    name: 'V54 MDC',
+    call: (c) =>
+      c.notifyMpnDeviceTokenChange(
+        'user',
+        'FAKESESSID',
+        { ...APPLE, platform: 'Google' },
+        'deviceToken2',
+        ID,
+      ),
+    line: 'FAKEID|MDC|S|user|S|FAKESESSID|P|G|S|appID|S|deviceToken|S|deviceToken2',
+    reply: 'FAKEID|MDC|V',
+    expected: {},
+  },
+  {
+    // The notification format token is the literal one of V55: the old encoding escapes it all.
+    name: 'V55 MSA, 1.8 layout',
+    call: (c) =>
+      c.notifyMpnSubscriptionActivation(
+        'user',
+        'FAKESESSID',
+        { ...TABLE_1_9, group: 'group1', schema: 'schema1' },
+        { device: APPLE, trigger: 'triggerExpression', notificationFormat: FORMAT },
+        ID,
+      ),
+    line: 'FAKEID|MSA|S|user|S|FAKESESSID|I|1|M|M|S|group1|S|schema1|I|1|I|2|P|A|S|appID|S|deviceToken|S|triggerExpression|S|%7B%22aps%22%3A%7B%22alert%22%3A%22%24%7Bmessage%7D%22%2C%22badge%22%3A%22AUTO%22%7D%2C%22acme2%22%3A%5B%22%24%7Btag1%7D%22%2C%22%24%7Btag2%7D%22%5D%7D',
+    reply: 'FAKEID|MSA|V',
+    expected: {},
+  },
+];
+
 async function roundTrip(remote: RawRemote, conn: ProxyConnection, c: Case): Promise<void> {
   const before = remote.lines.length;
   const reply = c.call(conn);
@@ -462,21 +598,27 @@ async function roundTrip(remote: RawRemote, conn: ProxyConnection, c: Case): Pro
   expect(decoded).toEqual({ kind: 'reply', method: c.line.split('|')[1], id, ...c.expected });
 }
 
-describe('metadata requests at 1.9.1', () => {
+describe.each(['1.9.1', '1.9.0'])('metadata requests at %s', (version) => {
   it.each(CASES_1_9.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const { remote, conn } = await metadataSession();
+    const { remote, conn } = await metadataSession(version);
     await roundTrip(remote, conn, c);
     expect(conn.violations).toEqual([]);
   });
 });
 
-describe('metadata requests at 1.8.3 (old encoding, 1.8 table layout)', () => {
-  it.each(CASES_1_8.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const { remote, conn } = await metadataSession('1.8.3');
-    await roundTrip(remote, conn, c);
-    expect(conn.violations).toEqual([]);
-  });
-});
+describe.each(['1.8.3', '1.8.2'])(
+  'metadata requests at %s (old encoding, 1.8 table layout)',
+  (version) => {
+    it.each([...CASES_1_8, ...CASES_1_8_CONSTRUCTED].map((c) => [c.name, c] as const))(
+      '%s',
+      async (_, c) => {
+        const { remote, conn } = await metadataSession(version);
+        await roundTrip(remote, conn, c);
+        expect(conn.violations).toEqual([]);
+      },
+    );
+  },
+);
 
 describe('control requests and metadata failures (V57)', () => {
   it('answers FST with V and FUS with B|1 by default, and records them', async () => {

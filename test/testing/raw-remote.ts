@@ -142,7 +142,7 @@ export async function openSession(
   const known = new Set(sim.connections);
   const remote = await connectRemote(sim.port);
   remote.send(options.rac ?? RAC);
-  const init = await remote.waitForLine(/^[^|]+\|(DPI|MPI)\|/);
+  const init = await remote.waitForLine(/^[^|]+\|(DPI|MPI)(\||$)/);
   const [id = '', method = ''] = init.split('|');
   remote.send(options.reply?.(id, method) ?? `${id}|${method}|S|ARI.version|S|1.9.1`);
   const conn = sim.connections.find((c) => !known.has(c));

@@ -39,7 +39,7 @@ async function handshake(s: ProxySimulator): Promise<{ rr: RawRemote; ntf: RawRe
 }
 
 describe('two-connection Data mode', () => {
-  it('sends the DPI only once both connections are up and both sent RAC (V21)', async () => {
+  it('sends the DPI only once both connections are up (V21)', async () => {
     const s = await start();
     expect(s.address).toEqual({ host: '127.0.0.1', port: s.port, notifyPort: s.notifyPort });
     const rr = await connectRemote(s.port);
@@ -47,9 +47,11 @@ describe('two-connection Data mode', () => {
     const conn = await s.waitForConnection();
     await conn.recorder.waitForLine((e) => e.message?.kind === 'credentials');
     expect(conn.status).toBe('authenticating');
+    expect(rr.received()).toBe('');
     const ntf = await connectRemote(s.notifyPort ?? 0);
-    ntf.send(NOTIFY_RAC);
     const dpi = await rr.waitForLine(/DPI/);
+    ntf.send(NOTIFY_RAC);
+    await conn.recorder.waitForLine((e) => e.channel === 'notify');
     expect(conn.recorder.credentials().map((c) => c.channel)).toEqual(['main', 'notify']);
     expect(rr.lines).toEqual([dpi]);
     expect(dpi).toBe(
