@@ -91,8 +91,9 @@ export function credentialPairs(
   sdkName: string | null,
 ): Pairs {
   const pairs: Pairs = [];
-  if (credentials?.user !== undefined) pairs.push(['user', credentials.user]);
-  if (credentials?.password !== undefined) pairs.push(['password', credentials.password]);
+  // "Set" means a string: a null from untyped JavaScript leaves the pair out like undefined.
+  if (credentials?.user != null) pairs.push(['user', credentials.user]);
+  if (credentials?.password != null) pairs.push(['password', credentials.password]);
   pairs.push(['enableClosePacket', 'true']);
   if (sdkName !== null) pairs.push(['SDK', sdkName]);
   return pairs;

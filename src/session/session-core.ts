@@ -57,8 +57,8 @@ export class SessionCore {
   #state: HandshakeState = 'awaiting-init';
   #dialect: Dialect = PRE_INIT_DIALECT;
   /**
-   * Lines of requests that arrived while the provider's init was running: decoded again with the
-   * negotiated dialect and served once it succeeds.
+   * Lines of requests (or lines that 1.9.1 could not decode) that arrived while the provider's
+   * init was running: decoded again with the negotiated dialect and served once it succeeds.
    */
   #early: string[] = [];
 
@@ -89,6 +89,12 @@ export class SessionCore {
     try {
       message = decodeProxyLine(line, this.#dialect);
     } catch (error) {
+      if (this.#state === 'initializing') {
+        // The version is not negotiated yet: a line 1.9.1 cannot read may be valid in the version
+        // the init settles on (the 1.8.x table layouts); it is decoded again once that is known.
+        this.#early.push(line);
+        return;
+      }
       this.#reportMalformed(error, line);
       return;
     }

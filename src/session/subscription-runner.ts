@@ -132,14 +132,15 @@ export class SubscriptionRunner implements ItemQueuePort {
     );
   }
 
+  /** Answers with the error reply first (messageOf/errorReplyFor never throw), then logs. */
   #replyError(method: 'SUB' | 'USB', id: string, item: string, error: unknown): void {
+    this.#port.replies.write(
+      encodeErrorReply(method, id, errorReplyFor(error, method, false), this.encoding),
+    );
     const what = `${method === 'SUB' ? 'subscribe' : 'unsubscribe'}("${item}") failed: ${messageOf(error)}`;
     // A typed refusal (SubscribeError, FailureError) is the adapter answering; anything else is a bug.
     if (wireTagsOf(error).length > 0) this.#port.logger.info({ item, id }, what);
     else this.#port.logger.warn({ item, id, err: error }, what);
-    this.#port.replies.write(
-      encodeErrorReply(method, id, errorReplyFor(error, method, false), this.encoding),
-    );
   }
 }
 

@@ -4,6 +4,7 @@
  * garbage, hooks a provider lacks, and version-dependent replies (§5.3).
  */
 import { describe, expect, it } from 'vitest';
+import { UNREADABLE_MESSAGE } from '../../src/protocol/error-mapping.js';
 import {
   AccessError,
   ConflictingSessionError,
@@ -129,9 +130,9 @@ describe.each(VARIANTS)('error replies, %s provider', (variant) => {
     const logger = recordingLogger();
     const { provider } = instrument(failWith('NSC', hostile), variant);
     expect(await serve(LINES.NSC, provider, undefined, logger)).toBe(
-      'FAKEID|NSC|E|Metadata Adapter error',
+      `FAKEID|NSC|E|${UNREADABLE_MESSAGE}`,
     );
-    expect(logger.records.some(([level]) => level === 'error')).toBe(true);
+    expect(logger.records.some(([level]) => level === 'warn')).toBe(true);
   });
 
   it('logs generic failures as warnings and typed refusals at debug level', async () => {

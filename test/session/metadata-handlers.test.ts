@@ -327,7 +327,6 @@ describe.each(VARIANTS)('metadata vectors, %s provider', (variant) => {
         device: { platform: 'Apple', applicationId: 'appID', deviceToken: 'deviceToken' },
         trigger: 'triggerExpression',
         notificationFormat:
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: the MPN format's own placeholders
           '{"aps":{"alert":"${message}","badge":"AUTO"},"acme2":["${tag1}","${tag2}"]}',
       },
     ]);

@@ -76,6 +76,20 @@ describe('SessionCore', () => {
     expect(t.served).toEqual([{ kind: 'request', method: 'SUB', id: 'ID1', item: 'a b' }]);
   });
 
+  it('defers a line it cannot decode during an async init and reports it only once the init succeeded', async () => {
+    let finish!: () => void;
+    const t = core(() => new Promise<void>((resolve) => (finish = resolve)));
+    t.session.handleLine('ID0|DPI|S|ARI.version|S|1.9.1');
+    t.session.handleLine('ID1|SUB|S|bad%ZZ');
+    t.session.handleLine('ID2|SUB|S|good');
+    await flush();
+    expect(t.protocolErrors).toEqual([]);
+    finish();
+    await flush();
+    expect(t.protocolErrors).toHaveLength(1);
+    expect(t.served).toEqual([{ kind: 'request', method: 'SUB', id: 'ID2', item: 'good' }]);
+  });
+
   it('ignores a second init and every request after a failed init', async () => {
     const ok = core();
     ok.session.handleLine('ID0|DPI|S|ARI.version|S|1.9.1');
