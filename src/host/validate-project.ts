@@ -11,7 +11,7 @@ import {
   projectProblem,
 } from './check-adapter.js';
 import type { AdapterKind } from './config-schema.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, ConfigNotFoundError } from './errors.js';
 import { type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-config.js';
 import { listUnconfiguredModules } from './load-module.js';
 import { type AdapterEndpoints, findPortClashes } from './port-clashes.js';
@@ -94,7 +94,9 @@ export async function validateProject(
     loaded = await loadConfig(options);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return report(undefined, [], [], configProblems(error));
+    // A file that was found but is invalid is still named in the report.
+    const found = error instanceof ConfigNotFoundError ? undefined : error.source;
+    return report(found, [], [], configProblems(error));
   }
   const problems: ProjectProblem[] = [...(await checkConfigTls(loaded.config, loaded.configDir))];
   const adapters: AdapterSummary[] = [];

@@ -124,7 +124,7 @@ describe('validateProject on generated projects', () => {
     await dir.write('lsadapter.config.json', '{ "adapters": { "QUOTES": { "port": "6661" } } }');
     const report = await validateProject({ cwd: dir.path, env: {} });
     expect(report.valid).toBe(false);
-    expect(report.configPath).toBeUndefined();
+    expect(report.configPath).toBe(dir.resolve('lsadapter.config.json'));
     expect(report.problems.map((p) => p.text)).toEqual([
       'adapters.QUOTES.port: Expected number, received string',
     ]);
