@@ -64,16 +64,28 @@ function decodeControlReply(
 ): ControlReply {
   const tag = reader.peek();
   if (tag?.startsWith('E')) {
-    return { kind: 'controlReply', method, id, error: readErrorTokens(reader, encoding) };
+    return { kind: 'controlReply', method, id, error: readControlError(reader, encoding) };
   }
   if (method === 'FST') {
     reader.tag('V');
     reader.end();
     return { kind: 'controlReply', method, id };
   }
-  const value = reader.boolean();
+  // Java reading a FUS reply treats anything but 0 as true (§2.1).
+  const value = reader.typed('B', (token) => token !== '0');
   reader.end();
   return { kind: 'controlReply', method, id, value };
+}
+
+/**
+ * The error of an `FST`/`FUS` reply: the Java reader accepts any `E…` tag there and uses its
+ * message (§5.3). A known tag is read with its full layout; an unknown one counts as `E`, and
+ * only its message (if any) is read.
+ */
+function readControlError(reader: TokenReader, encoding: StringEncoding): ErrorReply {
+  if (ERROR_TAGS.has(reader.peek() as string)) return readErrorTokens(reader, encoding);
+  reader.raw();
+  return { tag: 'E', message: reader.done ? null : reader.untypedString(encoding) };
 }
 
 /** Reads `E…|<message>[|code|clientMessage[|sessionId]]` (§2.7); tokens after the tag are untyped. */
@@ -82,8 +94,10 @@ export function readErrorTokens(reader: TokenReader, encoding: StringEncoding): 
   if (!ERROR_TAGS.has(tag)) reader.fail(`Unknown exception type '${tag}'`);
   const error: ErrorReply = { tag: tag as ErrorTag, message: readUntyped(reader, encoding) };
   if (tag === 'EC' || tag === 'EX') {
-    error.clientCode = Number(reader.raw());
-    if (!Number.isInteger(error.clientCode)) reader.fail('Bad client code');
+    // A plain decimal integer (§2.7): Number() would also take "", " 1", "0x10" or "1e3".
+    const code = reader.raw();
+    if (!/^-?\d+$/.test(code)) reader.fail(`Bad client code "${code}"`);
+    error.clientCode = Number(code);
     error.clientMessage = readUntyped(reader, encoding);
     if (tag === 'EX') error.conflictingSessionId = readUntyped(reader, encoding);
   }

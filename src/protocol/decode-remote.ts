@@ -14,7 +14,7 @@ import type {
   RemoteReply,
 } from './messages.js';
 import { splitLine, TokenReader } from './token-reader.js';
-import { decodeDiffAlgorithms, decodeModes } from './values.js';
+import { decodeBase64Text, decodeDiffAlgorithms, decodeModes } from './values.js';
 import type { Dialect } from './version.js';
 
 /** Decodes one line written by the Remote. */
@@ -34,7 +34,7 @@ export function decodeRemoteLine(line: string, dialect: Dialect): RemoteMessage 
     case 'CLS':
     case 'DFD':
     case 'FAL':
-      return decodeNotification(method, id, r, enc);
+      return decodeNotification(method, id, r, dialect);
     case 'FST':
     case 'FUS':
       return decodeControlRequest(method, id, r, enc);
@@ -47,8 +47,9 @@ function decodeNotification(
   method: 'UD3' | 'EOS' | 'CLS' | 'DFD' | 'FAL',
   id: string,
   r: TokenReader,
-  enc: StringEncoding,
+  dialect: Dialect,
 ): DataNotification {
+  const enc: StringEncoding = dialect.smart ? 'smart' : 'old';
   const base = { kind: 'notification' as const, id };
   if (method === 'FAL') {
     r.tag('E');
@@ -65,7 +66,7 @@ function decodeNotification(
   }
   if (method === 'UD3') {
     const isSnapshot = r.boolean();
-    const fields = r.pairsToEnd(enc);
+    const fields = readUpdateFields(r, enc, !dialect.v190);
     return { ...base, method, item, subscriptionId, isSnapshot, fields };
   }
   const fields: Array<[string, ReturnType<typeof decodeDiffAlgorithms>]> = [];
@@ -75,6 +76,25 @@ function decodeNotification(
     fields.push([name, r.typed('F', decodeDiffAlgorithms)]);
   }
   return { ...base, method, item, subscriptionId, fields };
+}
+
+/**
+ * The `S|<field>|S|<value>` pairs of a `UD3`. At 1.8.x a value may also be `Y|<base64>` (bytes,
+ * obsolete since 1.9.0 but still written by Python 1.3.1, §2.1): it is read as its UTF-8 text.
+ */
+function readUpdateFields(
+  r: TokenReader,
+  enc: StringEncoding,
+  allowBytes: boolean,
+): Array<[string, string | null]> {
+  const fields: Array<[string, string | null]> = [];
+  while (!r.done) {
+    const name = r.string(enc);
+    if (name === null) r.fail('Null field name');
+    const value = allowBytes && r.peek() === 'Y' ? r.typed('Y', decodeBase64Text) : r.string(enc);
+    fields.push([name, value]);
+  }
+  return fields;
 }
 
 function decodeControlRequest(

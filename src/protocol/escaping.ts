@@ -25,8 +25,39 @@ const SMART_REPLACEMENTS: Record<string, string> = {
   '\n': '%0A',
 };
 
+/**
+ * The ASCII characters smart encoding escapes (§2.3), by char code: 1 for `|` `%` `+` CR LF,
+ * 0 for every other code below 128. Shared with the byte encoder of updates.
+ */
+export const SMART_ESCAPED: Readonly<Uint8Array> = (() => {
+  const table = new Uint8Array(128);
+  for (const ch of Object.keys(SMART_REPLACEMENTS)) table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
+
 function replaceSmartSpecial(ch: string): string {
   return SMART_REPLACEMENTS[ch] as string;
+}
+
+/** From this length on the regex scan is faster than the char-code loop (measured). */
+const LONG_TEXT = 48;
+
+/** Whether `value` holds a character smart encoding escapes; for short values a char-code loop beats a regex. */
+function hasSmartSpecial(value: string): boolean {
+  if (value.length >= LONG_TEXT) return SMART_SPECIALS.test(value);
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 128 && SMART_ESCAPED[code] === 1) return true;
+  }
+  return false;
+}
+
+/**
+ * Escapes `|` `%` `+` CR LF as `%XX` and leaves everything else raw, without the whole-token
+ * `#`/`$`/null/"" rules of {@link encodeSmart} (for a part of a token).
+ */
+export function escapeSmartSpecials(value: string): string {
+  return hasSmartSpecial(value) ? value.replace(SMART_SPECIALS_GLOBAL, replaceSmartSpecial) : value;
 }
 
 /** Smart-encodes a string (§2.3). Upper-case hex, nothing else escaped. */
@@ -38,7 +69,7 @@ export function encodeSmart(value: string | null): string {
     if (value === '$') return '%24';
   }
   // Fast path: most values (prices, names) need no escaping at all.
-  if (!SMART_SPECIALS.test(value)) return value;
+  if (!hasSmartSpecial(value)) return value;
   return value.replace(SMART_SPECIALS_GLOBAL, replaceSmartSpecial);
 }
 

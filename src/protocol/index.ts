@@ -6,6 +6,7 @@ export * from './decode-proxy.js';
 export * from './decode-remote.js';
 export * from './encode-proxy.js';
 export * from './encode-remote.js';
+export * from './encode-update-into.js';
 export * from './error-mapping.js';
 export * from './errors.js';
 export * from './escaping.js';

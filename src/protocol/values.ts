@@ -146,6 +146,19 @@ export function decodePlatform(token: string): MpnPlatform | null {
   return platform;
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Decodes a `Y` (bytes, base64; 1.8.x only, §2.1) value token to the UTF-8 text of its bytes;
+ * `#` → null, `$` → "".
+ */
+export function decodeBase64Text(token: string): string | null {
+  if (token === '#') return null;
+  if (token === '$') return '';
+  if (!BASE64.test(token)) throw new ProtocolError(`Bad base64 "${token.slice(0, 80)}"`);
+  return Buffer.from(token, 'base64').toString('utf8');
+}
+
 /** A value a Data Adapter may give for a field (SPEC §3). */
 export type FieldValue = string | number | boolean | null | Uint8Array | undefined;
 

@@ -2,15 +2,14 @@
  * The ItemEventListener a Data Adapter receives through `setListener` (SPEC §3): it turns the
  * adapter's events into `UD3`/`EOS`/`CLS`/`DFD`/`FAL` lines (PROTOCOL.md §4.1).
  *
- * `update()` is the hot path of the whole SDK: one map lookup, one `encodeUpdate`, one
- * `write` on the connection; no Promise, no logging, nothing else allocated.
+ * `update()` is the hot path of the whole SDK: one map lookup, then the `UD3` is encoded straight
+ * into the connection's outbound buffer; no Promise, no logging, no string per update.
  */
 import {
   encodeClearSnapshot,
   encodeEndOfSnapshot,
   encodeFailure,
   encodeFieldDiffOrder,
-  encodeUpdate,
   isDiffAlgorithm,
 } from '../protocol/index.js';
 import type { ItemEventSink } from '../session/item-events.js';
@@ -57,8 +56,6 @@ export interface ItemEventListener {
 /** The listener implementation: one per provider instance, writing through its sink. */
 export class SessionItemEventListener implements ItemEventListener {
   readonly #sink: ItemEventSink;
-  #tsAt = 0;
-  #ts = '0';
 
   constructor(sink: ItemEventSink) {
     this.#sink = sink;
@@ -70,9 +67,7 @@ export class SessionItemEventListener implements ItemEventListener {
     if (sub === undefined || sub.owner !== sink) return sink.dropped(item, 'update');
     sink.counters.updates++;
     const snapshot = isSnapshot ? !sub.realTimeOnly : false;
-    return sink.out.write(
-      encodeUpdate(this.#timestamp(), item, sub.id, snapshot, fields, sink.encoding),
-    );
+    return sink.writeUpdate(sub, snapshot, fields);
   }
 
   endOfSnapshot(item: string): boolean {
@@ -81,14 +76,14 @@ export class SessionItemEventListener implements ItemEventListener {
     if (sub === undefined || sub.owner !== sink) return sink.dropped(item, 'endOfSnapshot');
     // After a provider swap the Server already has the item in real time: an EOS would be stale.
     if (sub.realTimeOnly) return true;
-    return sink.out.write(encodeEndOfSnapshot(this.#timestamp(), item, sub.id, sink.encoding));
+    return sink.out.write(encodeEndOfSnapshot(sink.timestamp(), item, sub.id, sink.encoding));
   }
 
   clearSnapshot(item: string): boolean {
     const sink = this.#sink;
     const sub = sink.subscriptions.get(item);
     if (sub === undefined || sub.owner !== sink) return sink.dropped(item, 'clearSnapshot');
-    return sink.out.write(encodeClearSnapshot(this.#timestamp(), item, sub.id, sink.encoding));
+    return sink.out.write(encodeClearSnapshot(sink.timestamp(), item, sub.id, sink.encoding));
   }
 
   failure(error: Error | string): boolean {
@@ -96,7 +91,7 @@ export class SessionItemEventListener implements ItemEventListener {
     if (!sink.attached) return sink.dropped('', 'failure');
     const message = typeof error === 'string' ? error : messageOf(error);
     sink.logger.error({ message }, `Data Adapter failure reported to the Server: ${message}`);
-    return sink.out.write(encodeFailure(this.#timestamp(), message, sink.encoding));
+    return sink.out.write(encodeFailure(sink.timestamp(), message, sink.encoding));
   }
 
   declareFieldDiffOrder(item: string, orders: FieldDiffOrder): boolean {
@@ -112,18 +107,8 @@ export class SessionItemEventListener implements ItemEventListener {
     const sub = sink.subscriptions.get(item);
     if (sub === undefined || sub.owner !== sink) return sink.dropped(item, 'declareFieldDiffOrder');
     return sink.out.write(
-      encodeFieldDiffOrder(this.#timestamp(), item, sub.id, orders, sink.encoding),
+      encodeFieldDiffOrder(sink.timestamp(), item, sub.id, orders, sink.encoding),
     );
-  }
-
-  /** `<ts>`: epoch ms, its text cached for the millisecond (no string per update). */
-  #timestamp(): string {
-    const now = Date.now();
-    if (now !== this.#tsAt) {
-      this.#tsAt = now;
-      this.#ts = String(now);
-    }
-    return this.#ts;
   }
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../session/keepalive.js';
 import type { SessionEvents } from '../session/session-core.js';
 import { type ConnectionStatus, StatusHolder } from '../session/status.js';
-import { formatHostPort } from '../transport/errors.js';
+import { ConnectError, ConnectionClosedError, formatHostPort } from '../transport/errors.js';
 import { LineChannel } from '../transport/line-channel.js';
 import { childLogger, type Logger, silentLogger } from './logger.js';
 import { initTimeoutMessage, openSockets, startKeepalives } from './server-connection.js';
@@ -300,19 +300,34 @@ export abstract class ProviderServer extends EventEmitter<ServerEvents> {
     for (const keepalive of this.#keepalives) keepalive.stop();
     this.#session?.close(info.error);
     this.#settleStart(info.error ?? new ServerClosedError());
-    if (info.error instanceof CloseRequestedError) {
-      this.logger.warn({ reason: info.reason }, info.error.message);
-    } else if (info.error !== undefined) {
-      this.logger.warn({ err: info.error }, `Connection ended: ${info.error.message}`);
-    } else {
-      this.logger.debug('Connection closed locally');
-    }
-    await Promise.all(this.#channels.map((channel) => channel.close()));
+    this.#logEnd(info);
+    // The notify connection goes first, and fully: a Proxy drops the notify connection when the
+    // request/reply one ends, which would lose the updates still queued on it.
+    for (const channel of [...this.#channels].reverse()) await channel.close();
     this.#status.set('closed');
     this.#resolveClosed(info);
     this.#emitSafely('close', info);
     if (wasConnected && info.error !== undefined && this.listenerCount('error') > 0) {
       this.#emitSafely('error', info.error);
+    }
+  }
+
+  /**
+   * Expected ends (the Proxy's CLOSE, its EOF, a refused or timed-out connect) are logged at info
+   * without a stack: the host reconnects after them and logs its own line. Anything else is a
+   * warning with the error and its stack.
+   */
+  #logEnd(info: CloseInfo): void {
+    const error = info.error;
+    if (error === undefined) {
+      this.logger.debug('Connection closed locally');
+    } else if (error instanceof CloseRequestedError) {
+      this.logger.info({ reason: info.reason }, error.message);
+    } else if (isExpectedEnd(error)) {
+      const code = error instanceof ConnectError ? error.code : undefined;
+      this.logger.info({ code }, `Connection ended: ${error.message}`);
+    } else {
+      this.logger.warn({ err: error }, `Connection ended: ${error.message}`);
     }
   }
 
@@ -333,6 +348,14 @@ export abstract class ProviderServer extends EventEmitter<ServerEvents> {
       this.logger.error({ err: error, event }, `A '${String(event)}' listener threw`);
     }
   }
+}
+
+/** The peer closed the connection, or nobody answered: part of a Proxy's normal life. */
+function isExpectedEnd(error: Error): error is ConnectionClosedError | ConnectError {
+  if (error instanceof ConnectionClosedError) return error.reason === 'eof';
+  return (
+    error instanceof ConnectError && (error.reason === 'refused' || error.reason === 'timeout')
+  );
 }
 
 function asError(value: unknown): Error {

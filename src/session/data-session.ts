@@ -13,6 +13,7 @@ import {
   type DataCounters,
   ItemEventSink,
   type LineWriter,
+  type NotificationWriter,
   notificationId,
 } from './item-events.js';
 import { ItemQueue } from './item-queue.js';
@@ -32,7 +33,7 @@ export interface DataSessionOptions {
   /** The request/reply connection. */
   replies: LineWriter;
   /** The notify connection, or `replies` again with one connection. */
-  notifications: LineWriter;
+  notifications: NotificationWriter;
   /** Locally configured init parameters (they win). */
   localParams: Readonly<Record<string, string>>;
   /** Base init context (`name`, `kind`, `logger`, …). */

@@ -79,6 +79,7 @@ export class SubscriptionRunner implements ItemQueuePort {
       snapshot: false,
       active: false,
       realTimeOnly: false,
+      updateHead: undefined,
     };
     this.subscriptions.set(item, sub);
     try {

@@ -5,18 +5,23 @@
  * Inbound bytes go through a {@link LineSplitter}; each line is a `'line'` event, and a framing
  * error is a `'protocolError'` event that keeps the connection.
  *
- * Outbound is the hot path of every real-time update, so `write()` only appends to a pending
- * string and schedules one flush per event-loop turn (or flushes at once past
- * {@link FLUSH_THRESHOLD_BYTES}): one `socket.write` per batch, no Promise per line. Back-pressure
- * follows `stream.Writable`: `write()` returns `false` above the high-water mark and `'drain'`
- * follows; past the hard cap the connection fails with {@link OutboundQueueOverflowError}.
+ * Outbound is the hot path of every real-time update: lines are encoded straight into a
+ * reusable byte buffer ({@link OutboundBatch}) and one flush per event-loop turn is scheduled (or
+ * done at once past {@link FLUSH_THRESHOLD_BYTES}): one `socket.write` per batch, no Promise and
+ * no string per line. Back-pressure follows `stream.Writable`: writes return `false` above the
+ * high-water mark and `'drain'` follows; past the hard cap the connection fails with
+ * {@link OutboundQueueOverflowError}.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { writeLineText } from '../protocol/encode-update-into.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import { ConnectionClosedError, formatHostPort, OutboundQueueOverflowError } from './errors.js';
+import { type EncodeInto, OutboundBatch } from './outbound-batch.js';
+
+export type { EncodeInto } from './outbound-batch.js';
 
 /** Default `highWaterMark`: 1 MiB. */
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
@@ -26,8 +31,11 @@ export const DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 export const FLUSH_THRESHOLD_BYTES = 64 * 1024;
 /** Default bound on a graceful `close()` before the socket is destroyed: 5 s. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
-
-const TERMINATOR = '\r\n'; // PROTOCOL.md §1.3 [canonical]
+/**
+ * Size of a new outbound buffer: the flush threshold plus room for the line that crosses it, so
+ * that only lines above 16 KiB can make a batch go out before the threshold.
+ */
+export const OUTBOUND_BUFFER_BYTES = FLUSH_THRESHOLD_BYTES + 16 * 1024;
 
 /** Options of {@link LineChannel}. */
 export interface LineChannelOptions {
@@ -85,8 +93,8 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
   readonly #maxQueuedBytes: number;
   readonly #closeTimeoutMs: number;
   readonly #now: () => number;
-  #pending = '';
-  #pendingLength = 0;
+  readonly #batch = new OutboundBatch(OUTBOUND_BUFFER_BYTES);
+  #flushes = 0;
   #flushScheduled = false;
   #needDrain = false;
   #ending = false;
@@ -154,17 +162,19 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
     return this.#bytesWritten;
   }
 
-  /** Lines accepted by `write()`/`writeNow()` so far. */
+  /** Lines accepted by `write()`/`writeWith()`/`writeNow()` so far. */
   get linesWritten(): number {
     return this.#linesWritten;
   }
 
-  /**
-   * Outbound bytes not yet taken by the kernel: the pending batch (counted in UTF-16 units,
-   * equal to bytes for ASCII) plus the socket's own buffer.
-   */
+  /** Batches handed to the socket so far: it changes whenever the pending batch went out. */
+  get flushes(): number {
+    return this.#flushes;
+  }
+
+  /** Outbound bytes not yet taken by the kernel: the pending batch plus the socket's own buffer. */
   get queuedBytes(): number {
-    return this.#pendingLength + this.#socket.writableLength;
+    return this.#batch.length + this.#socket.writableLength;
   }
 
   /** Whether `write()` still accepts lines: `false` once closing, closed or failed. */
@@ -178,17 +188,23 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
   }
 
   /**
-   * Queues one line (without terminator; it must contain no CR or LF) for the next batch.
+   * Queues one line (without terminator; it must contain no CR or LF) for the next batch,
+   * encoded as UTF-8.
    *
    * @returns `false` when the queue is at or above the high-water mark (wait for `'drain'`), or
    *   when the channel is closing or closed (the line is then dropped); `true` otherwise.
    */
   write(line: string): boolean {
-    if (this.#ending) return false;
-    this.#pending += line + TERMINATOR;
-    this.#pendingLength += line.length + TERMINATOR.length;
-    this.#linesWritten++;
-    if (this.#pendingLength >= FLUSH_THRESHOLD_BYTES) {
+    return this.writeWith((buffer, position) => writeLineText(buffer, position, line));
+  }
+
+  /**
+   * Queues one line that `encodeInto` writes straight into the outbound buffer (see
+   * {@link EncodeInto}); the same batching and result as `write()`.
+   */
+  writeWith(encodeInto: EncodeInto): boolean {
+    if (this.#ending || !this.#append(encodeInto)) return false;
+    if (this.#batch.length >= FLUSH_THRESHOLD_BYTES) {
       this.#flush();
     } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -200,9 +216,7 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
   /** Writes one line, and everything queued before it, to the socket now. Same result as `write()`. */
   writeNow(line: string): boolean {
     if (this.#ending) return false;
-    this.#pending += line + TERMINATOR;
-    this.#pendingLength += line.length + TERMINATOR.length;
-    this.#linesWritten++;
+    if (!this.#append((buffer, position) => writeLineText(buffer, position, line))) return false;
     this.#flush();
     return this.#checkQueue();
   }
@@ -246,8 +260,7 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
     if (this.#closed) return;
     if (error !== undefined) this.#closeError ??= error;
     this.#ending = true;
-    this.#pending = '';
-    this.#pendingLength = 0;
+    this.#batch.clear();
     this.#socket.destroy();
   }
 
@@ -256,14 +269,36 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
     if (!this.#ending) this.#flush();
   };
 
+  /** Appends one encoded line, making room as needed; `false` when the line cannot be queued. */
+  #append(encodeInto: EncodeInto): boolean {
+    const batch = this.#batch;
+    while (!batch.tryAppend(encodeInto)) {
+      if (batch.length > 0) {
+        // Send what is pending rather than copy it into a bigger buffer.
+        this.#flush();
+        // Still pending: the socket is gone, and the connection with it.
+        if (batch.length > 0) return false;
+      } else if (!batch.grow(this.#maxQueuedBytes)) {
+        const queued = this.#socket.writableLength + batch.capacity + 1;
+        this.destroy(new OutboundQueueOverflowError(this.label, queued, this.#maxQueuedBytes));
+        return false;
+      }
+    }
+    this.#linesWritten++;
+    return true;
+  }
+
   #flush(): void {
-    if (this.#pendingLength === 0 || this.#socket.destroyed) return;
-    const batch = Buffer.from(this.#pending, 'utf8');
-    this.#pending = '';
-    this.#pendingLength = 0;
-    this.#bytesWritten += batch.length;
+    const batch = this.#batch;
+    const socket = this.#socket;
+    if (batch.length === 0 || socket.destroyed) return;
+    const chunk = batch.take();
+    this.#bytesWritten += chunk.length;
+    this.#flushes++;
     this.#lastWriteAt = this.#now();
-    const accepted = this.#socket.write(batch);
+    const accepted = socket.write(chunk);
+    // A queued chunk is read later by the socket: its buffer must not be written again.
+    batch.handedOff(socket.writableLength !== 0);
     // The socket emits 'drain' only after it refused a write; otherwise check on our own.
     if (accepted && this.#needDrain) process.nextTick(() => this.#checkDrain());
   }
@@ -289,8 +324,7 @@ export class LineChannel extends EventEmitter<LineChannelEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#ending = true;
-    this.#pending = '';
-    this.#pendingLength = 0;
+    this.#batch.clear();
     this.emit('close', this.#closeError);
   }
 }

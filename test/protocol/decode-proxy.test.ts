@@ -305,6 +305,37 @@ describe('control messages', () => {
     expect(decodeProxyLine('65|FUS|B|0', v191)).toMatchObject({ method: 'FUS', value: false });
     expect(decodeProxyLine('65|FUS|B|1', v191)).toMatchObject({ value: true });
   });
+  it('a FUS reply is true for anything but 0, as the Java reader has it (§2.1)', () => {
+    expect(decodeProxyLine('65|FUS|B|2', v191)).toMatchObject({ value: true });
+    expect(decodeProxyLine('65|FUS|B|true', v191)).toMatchObject({ value: true });
+    expect(decodeProxyLine('65|FUS|B|0', v191)).toMatchObject({ value: false });
+    expect(() => decodeProxyLine('65|FUS|B', v191)).toThrow(ProtocolError);
+    expect(() => decodeProxyLine('65|FUS|S|1', v191)).toThrow(ProtocolError);
+  });
+  it('an FST/FUS error reply with any E… tag is read for its message (§5.3)', () => {
+    expect(decodeProxyLine('64|FST|EZ|Not%7Chere', v191)).toMatchObject({
+      kind: 'controlReply',
+      method: 'FST',
+      error: { tag: 'E', message: 'Not|here' },
+    });
+    expect(decodeProxyLine('65|FUS|EQ', v191)).toMatchObject({
+      error: { tag: 'E', message: null },
+    });
+    expect(decodeProxyLine('65|FUS|EN|No+table', v183)).toMatchObject({
+      error: { tag: 'EN', message: 'No table' },
+    });
+    expect(decodeProxyLine('65|FUS|EC|No credit|-3|#', v191)).toMatchObject({
+      error: { tag: 'EC', message: 'No credit', clientCode: -3, clientMessage: null },
+    });
+  });
+  it.each(['1e3', '0x10', '1.5', '+1', '--1', ' 1'])(
+    'a credits client code must be a plain decimal integer, not %j',
+    (code) => {
+      expect(() => decodeProxyLine(`65|FUS|EC|No credit|${code}|#`, v191)).toThrow(
+        /Bad client code/,
+      );
+    },
+  );
   it('an inbound KEEPALIVE is recognised (and ignored by sessions)', () => {
     expect(decodeProxyLine('KEEPALIVE', v191)).toEqual({ kind: 'keepalive' });
   });

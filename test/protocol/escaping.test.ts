@@ -5,6 +5,7 @@ import {
   decodeSmart,
   encodeOld,
   encodeSmart,
+  escapeSmartSpecials,
   ProtocolError,
 } from '../../src/protocol/index.js';
 
@@ -87,6 +88,25 @@ const V04: Array<[string, string | null]> = [
 describe('V01 smart encode', () => {
   it.each(V01)('%j → %s', (input, expected) => {
     expect(encodeSmart(input)).toBe(expected);
+  });
+
+  const long = 'x'.repeat(60);
+  it.each([
+    [long, long],
+    [`${long}|`, `${long}%7C`],
+    [`%${long}`, `%25${long}`],
+    [`${long}+€\r\n`, `${long}%2B€%0D%0A`],
+    ['a|b'.repeat(30), 'a%7Cb'.repeat(30)],
+  ])('long text (the scan differs past 47 characters): %j', (input, expected) => {
+    expect(escapeSmartSpecials(input)).toBe(expected);
+    expect(encodeSmart(input)).toBe(expected);
+  });
+
+  it('escapeSmartSpecials has no whole-token rules', () => {
+    expect(escapeSmartSpecials('#')).toBe('#');
+    expect(escapeSmartSpecials('$')).toBe('$');
+    expect(escapeSmartSpecials('')).toBe('');
+    expect(escapeSmartSpecials('€|')).toBe('€%7C');
   });
 });
 

@@ -12,9 +12,24 @@ import { FakeDataProvider, MemoryLogger } from '../sdk/harness.js';
 class Writer {
   readonly lines: string[] = [];
   accept = true;
+  /** Every line is its own batch here. */
+  flushes = 0;
   write(line: string): boolean {
     this.lines.push(line);
+    this.flushes++;
     return this.accept;
+  }
+  writeWith(encodeInto: (buffer: Buffer, position: number) => number): boolean {
+    // A small buffer first, so that the encoder's "no room" answer is exercised too.
+    let buffer = Buffer.alloc(8);
+    let end = encodeInto(buffer, 0);
+    while (end < 0) {
+      buffer = Buffer.alloc(buffer.length * 2);
+      end = encodeInto(buffer, 0);
+    }
+    const text = buffer.toString('utf8', 0, end);
+    expect(text.endsWith('\r\n')).toBe(true);
+    return this.write(text.slice(0, -2));
   }
 }
 

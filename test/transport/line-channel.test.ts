@@ -1,12 +1,15 @@
-import type { Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LineTooLongError } from '../../src/protocol/errors.js';
+import { writeLineText } from '../../src/protocol/index.js';
 import { dial } from '../../src/transport/dial.js';
 import { ConnectionClosedError, OutboundQueueOverflowError } from '../../src/transport/errors.js';
 import {
   FLUSH_THRESHOLD_BYTES,
   LineChannel,
   type LineChannelOptions,
+  OUTBOUND_BUFFER_BYTES,
 } from '../../src/transport/line-channel.js';
 import { type LoopbackServer, recordLines, startLoopbackServer } from '../helpers/loopback.js';
 import { waitForEvent, waitUntil } from '../helpers/wait-for.js';
@@ -200,6 +203,128 @@ describe('LineChannel outbound', () => {
     expect(overflow.message).toContain('maxQueuedBytes');
     expect(socket.destroyed).toBe(true);
     expect(channel.write('late')).toBe(false);
+  });
+});
+
+/** Every chunk handed to the socket, a copy of it at that moment, and whether the socket kept it. */
+function recordChunks(socket: Socket): Array<{ chunk: Buffer; copy: Buffer; kept: boolean }> {
+  const chunks: Array<{ chunk: Buffer; copy: Buffer; kept: boolean }> = [];
+  const write = socket.write.bind(socket) as (chunk: Buffer) => boolean;
+  vi.spyOn(socket, 'write').mockImplementation(((chunk: Buffer) => {
+    const copy = Buffer.from(chunk);
+    const accepted = write(chunk);
+    chunks.push({ chunk, copy, kept: socket.writableLength > 0 });
+    return accepted;
+  }) as Socket['write']);
+  return chunks;
+}
+
+/** A line whose content tells its number, of a length that varies with it. */
+function numberedLine(n: number): string {
+  return `${n}|${String(n % 97).repeat(50 + (n % 300))}`;
+}
+
+describe('LineChannel outbound buffer', () => {
+  it('a paused reader: queued batches are never overwritten by later lines', async () => {
+    const { channel, socket, peer } = await connect({ maxQueuedBytes: 64 * 1024 * 1024 });
+    const received = recordLines(peer);
+    const chunks = recordChunks(socket);
+    peer.pause();
+    let sent = 0;
+    // Fill the kernel buffers, then keep writing for more turns while the socket queues.
+    for (let turn = 0; turn < 1000; turn++) {
+      for (let i = 0; i < 200; i++) channel.write(numberedLine(sent++));
+      await nextTurn();
+      if (chunks.filter((c) => c.kept).length >= 20) break;
+    }
+    const kept = chunks.filter((c) => c.kept);
+    expect(kept.length).toBeGreaterThanOrEqual(20);
+    for (const { chunk, copy } of kept) expect(chunk.equals(copy)).toBe(true);
+    peer.resume();
+    await waitUntil(() => received.lines.length === sent, {
+      timeoutMs: 20_000,
+      what: `${sent} lines`,
+    });
+    for (const { chunk, copy } of kept) expect(chunk.equals(copy)).toBe(true);
+    received.lines.forEach((line, n) => {
+      if (line !== numberedLine(n)) expect(line).toBe(numberedLine(n));
+    });
+    expect(Buffer.concat(chunks.map((c) => c.copy)).toString()).toBe(
+      received.lines.map((l) => `${l}\r\n`).join(''),
+    );
+  });
+
+  it('a socket still connecting keeps the chunk: the next batch goes to a new buffer', async () => {
+    const srv = await startLoopbackServer();
+    cleanups.push(() => srv.close());
+    const socket = createConnection({ host: srv.host, port: srv.port });
+    cleanups.push(() => socket.destroy());
+    const channel = new LineChannel(socket);
+    cleanups.push(() => channel.destroy());
+    expect(channel.writeNow('the first line')).toBe(true);
+    expect(channel.writeNow('second')).toBe(true);
+    const received = recordLines(await srv.nextConnection());
+    await waitUntil(() => received.lines.length === 2, { what: 'two lines' });
+    expect(received.lines).toEqual(['the first line', 'second']);
+  });
+
+  it('reuses its buffer when the socket took the bytes at once', async () => {
+    const { channel, socket, peer } = await connect();
+    const received = recordLines(peer);
+    const chunks = recordChunks(socket);
+    channel.writeNow('a');
+    await waitUntil(() => received.lines.length === 1, { what: 'the first line' });
+    channel.writeNow('b');
+    await waitUntil(() => received.lines.length === 2, { what: 'the second line' });
+    expect(chunks.map((c) => c.kept)).toEqual([false, false]);
+    expect(chunks[1]?.chunk.buffer).toBe(chunks[0]?.chunk.buffer);
+    expect(chunks[1]?.chunk.byteOffset).toBe(chunks[0]?.chunk.byteOffset);
+    expect(received.lines).toEqual(['a', 'b']);
+  });
+
+  it('writeWith: a line longer than the buffer sends what is pending, grows, and arrives whole', async () => {
+    const { channel, socket, peer } = await connect();
+    const received = recordLines(peer);
+    const chunks = recordChunks(socket);
+    const long = `L|${'€'.repeat(OUTBOUND_BUFFER_BYTES)}`;
+    let calls = 0;
+    expect(channel.write('before')).toBe(true);
+    const accepted = channel.writeWith((buffer, position) => {
+      calls++;
+      return writeLineText(buffer, position, long);
+    });
+    expect(accepted).toBe(true);
+    channel.write('after');
+    expect(calls).toBeGreaterThan(2); // no room, then the flush, then growing until it fits
+    // The long line is past the flush threshold: it goes out at once, on its own.
+    expect(chunks.map((c) => c.copy.toString())).toEqual(['before\r\n', `${long}\r\n`]);
+    await waitUntil(() => received.lines.length === 3, { what: 'three lines' });
+    expect(received.lines).toEqual(['before', long, 'after']);
+    expect(channel.linesWritten).toBe(3);
+    expect(channel.bytesWritten).toBe(Buffer.byteLength(`before\r\n${long}\r\nafter\r\n`));
+  });
+
+  it('a line above the hard cap fails the connection instead of growing without bound', async () => {
+    const { channel } = await connect({ maxQueuedBytes: 200 * 1024 });
+    const closed = waitForEvent<[Error | undefined]>(channel, 'close');
+    expect(channel.write('x'.repeat(300 * 1024))).toBe(false);
+    const [error] = await closed;
+    expect(error).toBeInstanceOf(OutboundQueueOverflowError);
+    expect((error as OutboundQueueOverflowError).queuedBytes).toBeGreaterThan(200 * 1024);
+  });
+
+  it('counts the batches it sends', async () => {
+    const { channel } = await connect();
+    expect(channel.flushes).toBe(0);
+    channel.write('a');
+    channel.write('b');
+    expect(channel.flushes).toBe(0);
+    channel.flush();
+    expect(channel.flushes).toBe(1);
+    channel.flush();
+    expect(channel.flushes).toBe(1);
+    channel.writeNow('c');
+    expect(channel.flushes).toBe(2);
   });
 });
 
