@@ -1,6 +1,6 @@
 /**
  * The Metadata Adapter base class users extend (SPEC §3), with the documented default behaviour of
- * every hook, and the types its methods receive.
+ * every hook; the types its methods receive are defined with {@link MetadataHooks} and re-exported.
  *
  * Every hook may answer with a value or a Promise; throwing (or rejecting) with one of the error
  * classes of `errors.ts` answers the Proxy with the matching error reply (PROTOCOL.md §5.4).
@@ -8,80 +8,32 @@
  */
 import type { ItemStatistics, Mode, MpnPlatform, TableInfo } from '../protocol/index.js';
 import { splitNameList } from '../session/metadata-hooks.js';
+import type {
+  ClientContext,
+  HttpHeaders,
+  MetadataControlListener,
+  MetadataHooks,
+  MpnDeviceInfo,
+  MpnSubscriptionInfo,
+} from '../session/metadata-types.js';
 import { CreditsError } from './errors.js';
 import type { Awaitable, InitContext, InitParams } from './types.js';
 
+export type {
+  ClientContext,
+  HttpHeaders,
+  MetadataControlListener,
+  MpnDeviceInfo,
+  MpnSubscriptionInfo,
+  NameValueMap,
+} from '../session/metadata-types.js';
 export type { ItemStatistics, Mode, MpnPlatform, TableInfo };
-
-/**
- * Name/value pairs sent by the Proxy (HTTP headers of `notifyUser*`, client context of
- * `notifyNewSession`). The object has no prototype, so a header named `constructor` or
- * `__proto__` is an ordinary key: test with `name in headers` or `Object.hasOwn(headers, name)`.
- * Values may be null. Should a name repeat, the last value wins.
- */
-export type NameValueMap = Record<string, string | null>;
-
-/** HTTP headers of the client's request (names lower-case; the Server adds `REQUEST_ID`). */
-export type HttpHeaders = NameValueMap;
-
-/**
- * What the Server tells about a new session: `REMOTE_IP`, `REMOTE_PORT`, `USER_AGENT`,
- * `FORWARDING_INFO`, `LOCAL_SERVER`, `CLIENT_TYPE`, `CLIENT_VERSION`, `REQUEST_ID`.
- */
-export type ClientContext = NameValueMap;
-
-/** A device that receives mobile push notifications (MPN). */
-export interface MpnDeviceInfo {
-  /** `'Apple'` (APNs) or `'Google'` (FCM); null if the Proxy sent none. */
-  platform: MpnPlatform | null;
-  /** The app's identifier on that platform (bundle id / package name). */
-  applicationId: string | null;
-  /** The device token the platform issued. */
-  deviceToken: string | null;
-}
-
-/** A push-notification subscription being activated (`notifyMpnSubscriptionActivation`). */
-export interface MpnSubscriptionInfo {
-  /** The device that will receive the notifications. */
-  device: MpnDeviceInfo;
-  /** Trigger expression; null when every update notifies. */
-  trigger: string | null;
-  /** The notification format (JSON text with `${field}` placeholders). */
-  notificationFormat: string | null;
-}
-
-/**
- * Requests a Metadata Adapter may send to the Server (protocol 1.9.0+, Lightstreamer Server 7.3 or
- * later), handed to {@link MetadataProvider.setListener} after `init`.
- */
-export interface MetadataControlListener {
-  /**
-   * Closes a client session. `cause.code` (0 or negative) and `cause.message` reach the client.
-   * Resolves when the Server has done it (also when no such session exists); rejects if the
-   * Server refuses, if the connection closes first, or at once below protocol 1.9.0.
-   */
-  forceSessionTermination(
-    sessionId: string,
-    cause?: { code: number; message?: string | null },
-  ): Promise<void>;
-  /**
-   * Unsubscribes table `winIndex` of a session. Resolves `true` when done (or already gone),
-   * `false` when `enableTableUnsubscription` did not enable it for that table; rejects as
-   * {@link MetadataControlListener.forceSessionTermination} does.
-   */
-  forceUnsubscription(sessionId: string, winIndex: number): Promise<boolean>;
-  /**
-   * Reports a severe failure of the Metadata Adapter to the Server (`FAL`; no answer comes back).
-   * Below protocol 1.9.0, where the Server cannot receive it, the failure is only logged.
-   */
-  failure(error: Error | string): void;
-}
 
 /**
  * Base class of Metadata Adapters. Each hook has the documented default, so a subclass overrides
  * only what it needs; the defaults allow everything and set no limits.
  */
-export class MetadataProvider {
+export class MetadataProvider implements MetadataHooks {
   /** The control listener given by {@link MetadataProvider.setListener}; null until then. */
   listener: MetadataControlListener | null = null;
 

@@ -16,8 +16,8 @@ import {
   encodeForceUnsubscription,
   encodeMetadataFailure,
 } from '../protocol/index.js';
-import type { MetadataControlListener } from '../sdk/metadata-provider.js';
 import type { Logger } from './logger.js';
+import type { MetadataControlListener } from './metadata-types.js';
 
 /** First request id (hex `64`). */
 export const FIRST_CONTROL_REQUEST_ID = 100;

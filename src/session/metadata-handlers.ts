@@ -29,7 +29,6 @@ import {
   type NotifyUserRequest,
   type StringEncoding,
 } from '../protocol/index.js';
-import type { MpnDeviceInfo } from '../sdk/metadata-provider.js';
 import type { Logger } from './logger.js';
 import {
   callHook as call,
@@ -42,6 +41,7 @@ import {
   show,
   toNameValueMap,
 } from './metadata-hooks.js';
+import type { MpnDeviceInfo } from './metadata-types.js';
 
 export type { MetadataProviderLike } from './metadata-hooks.js';
 

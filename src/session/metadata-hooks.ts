@@ -1,18 +1,18 @@
 /**
  * Calling a Metadata Adapter's hooks safely: a hook the provider lacks behaves as the
- * {@link MetadataProvider} default, a synchronous throw becomes a rejection, and what a hook
+ * `MetadataProvider` default, a synchronous throw becomes a rejection, and what a hook
  * returns is checked against what the protocol can carry, with an error that says what was wrong.
  */
 
 import { creditsRefusal } from '../protocol/error-mapping.js';
 import type { Pairs } from '../protocol/index.js';
-import type { MetadataProvider, NameValueMap } from '../sdk/metadata-provider.js';
+import type { MetadataHooks, NameValueMap } from './metadata-types.js';
 
 /**
- * What the handlers need from a provider: any subset of the {@link MetadataProvider} hooks (the
- * host fills in defaults; a hook still missing behaves as the default).
+ * What the handlers need from a provider: any subset of the {@link MetadataHooks} (the host fills
+ * in defaults; a hook still missing behaves as the default).
  */
-export type MetadataProviderLike = Partial<MetadataProvider>;
+export type MetadataProviderLike = Partial<MetadataHooks>;
 
 /** A provider hook answered with a value the protocol cannot carry; replied as `E`. */
 export class InvalidResultError extends Error {
@@ -35,12 +35,12 @@ export function toNameValueMap(pairs: Pairs): NameValueMap {
 }
 
 /** The provider methods a request may call. */
-export type Hook = Exclude<keyof MetadataProvider, 'listener' | 'init' | 'setListener' | 'close'>;
-type HookArgs<K extends Hook> = Parameters<MetadataProvider[K]>;
+export type Hook = Exclude<keyof MetadataHooks, 'listener' | 'init' | 'setListener' | 'close'>;
+type HookArgs<K extends Hook> = Parameters<MetadataHooks[K]>;
 
 const accept = (): void => {};
 
-/** The {@link MetadataProvider} defaults, for hooks a provider object lacks. */
+/** The `MetadataProvider` defaults, for hooks a provider object lacks. */
 const DEFAULT_HOOKS: { [K in Hook]: (...args: HookArgs<K>) => unknown } = {
   notifyUser: accept,
   notifyUserWithPrincipal: accept,

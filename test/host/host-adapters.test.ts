@@ -3,57 +3,25 @@
  * kind detection with another copy of `lsadapter`, adapters that throw, readiness and metrics
  * while a connection comes and goes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHealthServer } from '../../src/host/health.js';
 import { Host } from '../../src/host/host.js';
 import { loadConfig } from '../../src/host/load-config.js';
-import { createHostMetrics, type HostMetrics } from '../../src/host/metrics.js';
+import { createHostMetrics } from '../../src/host/metrics.js';
 import { ProxySimulator } from '../../src/testing/index.js';
 import {
   callsOf,
   dataAdapterSource,
   FAST_RECONNECT,
-  type MemoryLogger,
-  makeProject,
   memoryLogger,
   newJournal,
-  type TestProject,
+  useHostFixtures,
 } from './host-test-kit.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+const { defer, simulator, project, startHost } = useHostFixtures({
+  host: '127.0.0.1',
+  reconnect: FAST_RECONNECT,
 });
-
-async function simulator(
-  options: ConstructorParameters<typeof ProxySimulator>[0],
-): Promise<ProxySimulator> {
-  const sim = await new ProxySimulator(options).start();
-  cleanups.push(() => sim.close());
-  return sim;
-}
-
-async function project(config: object, files: Record<string, string>): Promise<TestProject> {
-  const created = await makeProject(
-    { host: '127.0.0.1', reconnect: FAST_RECONNECT, ...config },
-    files,
-  );
-  cleanups.push(() => created.dir.cleanup());
-  return created;
-}
-
-async function startHost(
-  created: TestProject,
-  log: MemoryLogger = memoryLogger(),
-  metrics?: HostMetrics,
-): Promise<Host> {
-  const loaded = await loadConfig({ configPath: created.configPath });
-  const host = await Host.create({ ...loaded, logger: log.logger, metrics });
-  cleanups.push(() => host.stop());
-  await host.start();
-  return host;
-}
 
 /** `const log = …` for a module writing to the journal `key`. */
 function journalHead(key: string): string {
@@ -324,13 +292,13 @@ describe('readiness and metrics of a live host', () => {
     );
     const metrics = createHostMetrics({ defaultMetrics: false });
     const log = memoryLogger();
-    const host = await startHost(created, log, metrics);
+    const host = await startHost(created, log, { metrics });
     const health = await startHealthServer({
       port: 0,
       metrics,
       readiness: () => ({ connections: host.connections() }),
     });
-    cleanups.push(() => health.close());
+    defer(() => health.close());
     const server = `127.0.0.1:${port}`;
 
     await log.waitFor((r) => r.to === 'backoff', 'a backoff');

@@ -2,10 +2,16 @@
  * Shared pieces of the host tests: an in-memory pino logger whose records can be awaited, temp
  * projects (config + adapter modules), and adapter module sources that report what the host
  * calls on them through a per-test journal on `globalThis` (modules are imported into the test
- * process, and each reload imports a fresh copy, so module state cannot be shared otherwise).
+ * process, and each reload imports a fresh copy, so module state cannot be shared otherwise),
+ * and per-test fixtures (simulators, projects, hosts) torn down after each test.
  */
 import { EventEmitter } from 'node:events';
+import { afterEach } from 'vitest';
+import { Host } from '../../src/host/host.js';
+import { loadConfig } from '../../src/host/load-config.js';
 import { createLogger, type HostLogger } from '../../src/host/logger.js';
+import type { HostMetrics } from '../../src/host/metrics.js';
+import { ProxySimulator } from '../../src/testing/index.js';
 import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 import { waitUntil } from '../helpers/wait-for.js';
 
@@ -148,3 +154,55 @@ export async function makeProject(
 
 /** Small reconnect delays for tests. */
 export const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 200, factor: 2, maxAttempts: null };
+
+/** Per-test simulators, projects and hosts, torn down in reverse order after each test. */
+export interface HostFixtures {
+  /** Runs `cleanup` after the current test (before the cleanups registered earlier). */
+  defer(cleanup: () => Promise<unknown>): void;
+  /** A started proxy simulator on a loopback port. */
+  simulator(options: ConstructorParameters<typeof ProxySimulator>[0]): Promise<ProxySimulator>;
+  /** A temp project; `config` is merged over the defaults given to {@link useHostFixtures}. */
+  project(config: object, files?: Record<string, string>): Promise<TestProject>;
+  /** A started host running the project's config. */
+  startHost(
+    created: TestProject,
+    log?: MemoryLogger,
+    options?: { metrics?: HostMetrics; watch?: boolean },
+  ): Promise<Host>;
+}
+
+/**
+ * Registers an `afterEach` teardown in the calling test file and returns the fixtures it tears
+ * down; `projectDefaults` are the config keys every project of the file starts from.
+ */
+export function useHostFixtures(projectDefaults: object = {}): HostFixtures {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    defer: (cleanup) => void cleanups.push(cleanup),
+    async simulator(options) {
+      const sim = await new ProxySimulator(options).start();
+      cleanups.push(() => sim.close());
+      return sim;
+    },
+    async project(config, files = {}) {
+      const created = await makeProject({ ...projectDefaults, ...config }, files);
+      cleanups.push(() => created.dir.cleanup());
+      return created;
+    },
+    async startHost(created, log = memoryLogger(), options = {}) {
+      const loaded = await loadConfig({ configPath: created.configPath });
+      const host = await Host.create({
+        ...loaded,
+        logger: log.logger,
+        metrics: options.metrics,
+        watch: options.watch,
+      });
+      cleanups.push(() => host.stop());
+      await host.start();
+      return host;
+    },
+  };
+}

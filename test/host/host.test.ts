@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Host } from '../../src/host/host.js';
 import { loadConfig } from '../../src/host/load-config.js';
 import { createHostMetrics } from '../../src/host/metrics.js';
@@ -8,44 +8,12 @@ import {
   callsOf,
   dataAdapterSource,
   FAST_RECONNECT,
-  type MemoryLogger,
-  makeProject,
   memoryLogger,
   newJournal,
-  type TestProject,
+  useHostFixtures,
 } from './host-test-kit.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function simulator(
-  options: ConstructorParameters<typeof ProxySimulator>[0],
-): Promise<ProxySimulator> {
-  const sim = await new ProxySimulator(options).start();
-  cleanups.push(() => sim.close());
-  return sim;
-}
-
-async function project(config: object, files: Record<string, string> = {}): Promise<TestProject> {
-  const created = await makeProject(config, files);
-  cleanups.push(() => created.dir.cleanup());
-  return created;
-}
-
-async function startHost(
-  created: TestProject,
-  log: MemoryLogger = memoryLogger(),
-  watch?: boolean,
-): Promise<Host> {
-  const loaded = await loadConfig({ configPath: created.configPath });
-  const host = await Host.create({ ...loaded, logger: log.logger, watch });
-  cleanups.push(() => host.stop());
-  await host.start();
-  return host;
-}
+const { defer, simulator, project, startHost } = useHostFixtures();
 
 describe('Host', () => {
   it('connects a data adapter, serves subscriptions, and passes params and context to init', async () => {
@@ -223,7 +191,7 @@ describe('Host', () => {
     const log = memoryLogger();
     const loaded = await loadConfig({ configPath: created.configPath });
     const host = await Host.create({ ...loaded, logger: log.logger });
-    cleanups.push(() => host.stop());
+    defer(() => host.stop());
     const failed = waitForEvent<[Error]>(host, 'failed');
     await host.start();
     const [error] = await failed;
@@ -309,7 +277,7 @@ describe('Host', () => {
     const loaded = await loadConfig({ configPath: created.configPath });
     const metrics = createHostMetrics({ defaultMetrics: false });
     const host = await Host.create({ ...loaded, logger: memoryLogger().logger, metrics });
-    cleanups.push(() => host.stop());
+    defer(() => host.stop());
     await host.start();
     await host.whenReady(5_000);
     await sim.subscribe('item1');

@@ -1,28 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Host } from '../../src/host/host.js';
-import { loadConfig } from '../../src/host/load-config.js';
-import { ProxySimulator } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Host } from '../../src/host/host.js';
+import type { ProxySimulator } from '../../src/testing/index.js';
 import { makeTestCertificates } from '../helpers/certs.js';
 import { waitUntil } from '../helpers/wait-for.js';
 import {
   callsOf,
   dataAdapterSource,
   type MemoryLogger,
-  makeProject,
   memoryLogger,
   newJournal,
+  useHostFixtures,
 } from './host-test-kit.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
+const fixtures = useHostFixtures();
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function simulator(options: Partial<ConstructorParameters<typeof ProxySimulator>[0]> = {}) {
-  const sim = await new ProxySimulator({ kind: 'data', ...options }).start();
-  cleanups.push(() => sim.close());
-  return sim;
+function simulator(options: Partial<ConstructorParameters<typeof ProxySimulator>[0]> = {}) {
+  return fixtures.simulator({ kind: 'data', ...options });
 }
 
 async function listeningHost(
@@ -32,7 +25,7 @@ async function listeningHost(
   files: Record<string, string> = {},
   watch = false,
 ): Promise<{ host: Host; port: number; write(source: string): Promise<string> }> {
-  const created = await makeProject(
+  const created = await fixtures.project(
     {
       adapters: {
         FEED: { module: './feed.mjs', listen: { port: 0, host: '127.0.0.1', ...listen } },
@@ -40,11 +33,7 @@ async function listeningHost(
     },
     { 'feed.mjs': source, ...files },
   );
-  cleanups.push(() => created.dir.cleanup());
-  const loaded = await loadConfig({ configPath: created.configPath });
-  const host = await Host.create({ ...loaded, logger: log.logger, watch });
-  cleanups.push(() => host.stop());
-  await host.start();
+  const host = await fixtures.startHost(created, log, { watch });
   const port = host.adapter('FEED')?.listenPort ?? 0;
   return { host, port, write: (next) => created.dir.write('feed.mjs', next) };
 }

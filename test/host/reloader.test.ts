@@ -1,9 +1,9 @@
 import { rename, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Host } from '../../src/host/host.js';
 import { loadConfig } from '../../src/host/load-config.js';
 import { KeyedDebouncer } from '../../src/host/reloader.js';
-import { ProxySimulator } from '../../src/testing/index.js';
+import type { ProxySimulator } from '../../src/testing/index.js';
 import { waitUntil } from '../helpers/wait-for.js';
 import {
   callsOf,
@@ -15,21 +15,17 @@ import {
   metadataAdapterSource,
   newJournal,
   type TestProject,
+  useHostFixtures,
 } from './host-test-kit.js';
 
 /** SPEC §6: an edit is live within 2 s. */
 const RELOAD_BOUND_MS = 2_000;
 
-const cleanups: Array<() => Promise<unknown>> = [];
+const fixtures = useHostFixtures({ host: '127.0.0.1', reconnect: FAST_RECONNECT });
+const { defer } = fixtures;
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function simulator(options: Partial<ConstructorParameters<typeof ProxySimulator>[0]> = {}) {
-  const sim = await new ProxySimulator({ kind: 'data', ...options }).start();
-  cleanups.push(() => sim.close());
-  return sim;
+function simulator(options: Partial<ConstructorParameters<typeof ProxySimulator>[0]> = {}) {
+  return fixtures.simulator({ kind: 'data', ...options });
 }
 
 async function watchedHost(
@@ -37,15 +33,8 @@ async function watchedHost(
   files: Record<string, string>,
   log: MemoryLogger = memoryLogger(),
 ): Promise<{ host: Host; project: TestProject; log: MemoryLogger }> {
-  const project = await makeProject(
-    { host: '127.0.0.1', reconnect: FAST_RECONNECT, ...config },
-    files,
-  );
-  cleanups.push(() => project.dir.cleanup());
-  const loaded = await loadConfig({ configPath: project.configPath });
-  const host = await Host.create({ ...loaded, logger: log.logger, watch: true });
-  cleanups.push(() => host.stop());
-  await host.start();
+  const project = await fixtures.project(config, files);
+  const host = await fixtures.startHost(project, log, { watch: true });
   return { host, project, log };
 }
 
@@ -218,7 +207,7 @@ describe('what turns hot reload on', () => {
         },
         { 'feed.mjs': dataAdapterSource(key, 'A') },
       );
-      cleanups.push(() => project.dir.cleanup());
+      defer(() => project.dir.cleanup());
       const loaded = await loadConfig({ configPath: project.configPath });
       const host = await Host.create({ ...loaded, logger: memoryLogger().logger });
       expect(host.watching).toBe(hotReload);
@@ -320,7 +309,7 @@ describe('config edits', () => {
 describe('KeyedDebouncer', () => {
   it('runs one job per key at a time and queues exactly one more', async () => {
     const jobs = new KeyedDebouncer(5, () => undefined);
-    cleanups.push(async () => jobs.close());
+    defer(async () => jobs.close());
     const runs: string[] = [];
     let release: () => void = () => undefined;
     const blocker = new Promise<void>((resolve) => {
